@@ -1,0 +1,50 @@
+"""tensorweb: the TensorFlow.js system in Python, on NumPy.
+
+    import tensorweb as tw
+    x = tw.tensor([[1., 2.], [3., 4.]])
+    tw.grad(lambda x: (x * x).sum())(x)
+"""
+from . import errors
+from .core import dtypes
+from .core.autodiff import custom_grad, grad, grads, value_and_grad, value_and_grads, variable_grads
+from .core.engine import ENGINE as _ENGINE, MemoryInfo, ProfileInfo, Scope, TimingInfo, check_leaks
+from .core.flags import env
+from .core.registry import (get_gradient, get_kernel, register_backend, register_gradient, register_kernel,
+                            unregister_kernel)
+from .core.tensor import Tensor, Variable
+from . import backends  # noqa: F401  (registers the numpy backend)
+from .ops import *  # noqa: F401,F403
+from .ops import image, linalg, losses, signal, spectral, fused  # noqa: F401
+from . import testing, train  # noqa: F401
+
+__version__ = "0.1.0"
+
+tidy = _ENGINE.tidy
+keep = _ENGINE.keep
+dispose = _ENGINE.dispose
+memory = _ENGINE.memory
+profile = _ENGINE.profile
+time = _ENGINE.time
+set_backend = _ENGINE.set_backend
+remove_backend = _ENGINE.remove_backend
+
+
+def get_backend() -> str:
+    """The name of the active backend (initializing the best registered one if none is active)."""
+    return _ENGINE.backend_name
+
+
+backend = get_backend
+
+
+def ready() -> str:
+    """Initializes the active backend; returns its name."""
+    return _ENGINE.backend_name
+
+
+def backend_instance():
+    """The active backend object."""
+    return _ENGINE.backend
+
+
+env().load_from_environ()

@@ -1,0 +1,41 @@
+"""Error types. Each subclasses the matching builtin, so `except ValueError` still works."""
+
+
+class TensorwebError(Exception):
+    """Base of every error tensorweb raises on purpose."""
+
+
+class ShapeError(TensorwebError, ValueError):
+    """An input has the wrong rank or shape for the op."""
+
+
+class DtypeError(TensorwebError, TypeError):
+    """An input has a dtype the op does not accept, or dtypes that cannot be mixed."""
+
+
+class InvalidArgumentError(TensorwebError, ValueError):
+    """An argument (axis, padding, strides, ...) is out of range or malformed."""
+
+
+class KernelNotFoundError(TensorwebError, LookupError):
+    """No kernel is registered for (kernel name, backend)."""
+
+
+class BackendError(TensorwebError, RuntimeError):
+    """A backend is unknown, failed to initialize, or was removed."""
+
+
+class DisposedError(TensorwebError, RuntimeError):
+    """A tensor or variable was used after `dispose`."""
+
+
+class GradientError(TensorwebError, ValueError):
+    """A gradient cannot be computed (no path from x to y, missing rule, non-float dtype)."""
+
+
+class NumericalError(TensorwebError, ArithmeticError):
+    """DEBUG mode found NaN or Inf in a kernel's output."""
+
+
+class LeakError(TensorwebError, AssertionError):
+    """A leak check found tensors that outlived the checked block."""

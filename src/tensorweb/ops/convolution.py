@@ -1,0 +1,2 @@
+"""Ops: convolution."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""Ops: evaluation."""
+__all__: list[str] = []

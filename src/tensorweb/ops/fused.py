@@ -1,0 +1,2 @@
+"""Ops: fused."""
+__all__: list[str] = []

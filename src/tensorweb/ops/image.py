@@ -1,0 +1,2 @@
+"""Ops: image."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""Ops: linalg."""
+__all__: list[str] = []

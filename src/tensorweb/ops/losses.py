@@ -1,0 +1,2 @@
+"""Ops: losses."""
+__all__: list[str] = []

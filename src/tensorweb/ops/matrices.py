@@ -1,0 +1,2 @@
+"""Ops: matrices."""
+__all__: list[str] = []

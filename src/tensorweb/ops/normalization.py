@@ -1,0 +1,2 @@
+"""Ops: normalization."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""Ops: random."""
+__all__: list[str] = []

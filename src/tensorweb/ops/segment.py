@@ -1,0 +1,2 @@
+"""Ops: segment."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""Ops: signal."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""Ops: slice_join."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""Ops: spectral."""
+__all__: list[str] = []

@@ -1,0 +1,1 @@
+"""Optimizers: sgd, momentum (with nesterov), adagrad, adadelta, adam, adamax, rmsprop (with centered)."""
