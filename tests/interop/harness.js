@@ -1,0 +1,85 @@
+// Runs TensorFlow.js ops (cpu backend) on cases sent as JSON on stdin; writes results as JSON on stdout.
+// A case: {"id": "...", "op": "image.resizeBilinear", "args": [ARG, ...]}
+// An ARG is plain JSON, or {"__tensor__": {"values": [...], "shape": [...], "dtype": "float32"}}.
+// Non-finite numbers travel as the strings "NaN", "Infinity", "-Infinity".
+// TF.js prints a banner with console.log; keep stdout for the JSON answer alone.
+console.log = (...a) => console.error(...a);
+const tf = require('@tensorflow/tfjs');
+
+function decodeNumber(v) {
+  if (v === 'NaN') return NaN;
+  if (v === 'Infinity') return Infinity;
+  if (v === '-Infinity') return -Infinity;
+  return v;
+}
+
+function decodeArg(a) {
+  if (Array.isArray(a)) return a.map(decodeArg);
+  if (a !== null && typeof a === 'object') {
+    if (a.__tensor__) {
+      const t = a.__tensor__;
+      const values = t.dtype === 'string' ? t.values : t.values.map(decodeNumber);
+      return tf.tensor(values, t.shape, t.dtype);
+    }
+    const out = {};
+    for (const k of Object.keys(a)) out[k] = decodeArg(a[k]);
+    return out;
+  }
+  return decodeNumber(a);
+}
+
+function encodeNumber(v) {
+  if (typeof v !== 'number' || Number.isFinite(v)) return v;
+  return Number.isNaN(v) ? 'NaN' : (v > 0 ? 'Infinity' : '-Infinity');
+}
+
+function encodeResult(r) {
+  if (r instanceof tf.Tensor) {
+    let values;
+    if (r.dtype === 'complex64') {
+      values = Array.from(r.dataSync()).map(encodeNumber);  // interleaved re, im
+    } else if (r.dtype === 'string') {
+      values = r.dataSync().map(b => typeof b === 'string' ? b : Buffer.from(b).toString('utf8'));
+    } else {
+      values = Array.from(r.dataSync()).map(encodeNumber);
+    }
+    return {__tensor__: {values, shape: r.shape, dtype: r.dtype}};
+  }
+  if (Array.isArray(r)) return r.map(encodeResult);
+  if (r !== null && typeof r === 'object') {
+    const out = {};
+    for (const k of Object.keys(r)) out[k] = encodeResult(r[k]);
+    return out;
+  }
+  return encodeNumber(r);
+}
+
+function resolve(path) {
+  let obj = tf;
+  for (const part of path.split('.')) {
+    obj = obj[part];
+    if (obj === undefined) throw new Error(`tf.${path} does not exist`);
+  }
+  return obj;
+}
+
+async function main() {
+  await tf.setBackend('cpu');
+  let input = '';
+  for await (const chunk of process.stdin) input += chunk;
+  const cases = JSON.parse(input);
+  const results = [];
+  for (const c of cases) {
+    try {
+      const fn = resolve(c.op);
+      let r = fn(...c.args.map(decodeArg));
+      if (r instanceof Promise) r = await r;
+      results.push({id: c.id, ok: true, result: encodeResult(r)});
+    } catch (e) {
+      results.push({id: c.id, ok: false, error: String(e && e.message || e)});
+    }
+  }
+  process.stdout.write(JSON.stringify({version: tf.version.tfjs, backend: tf.getBackend(), results}));
+}
+
+main().catch(e => { console.error(e); process.exit(1); });
