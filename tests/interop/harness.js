@@ -19,6 +19,10 @@ function decodeArg(a) {
     if (a.__tensor__) {
       const t = a.__tensor__;
       const values = t.dtype === 'string' ? t.values : t.values.map(decodeNumber);
+      if (t.dtype === 'complex64') {  // values interleave real and imaginary parts
+        const re = values.filter((_, i) => i % 2 === 0), im = values.filter((_, i) => i % 2 === 1);
+        return tf.complex(tf.tensor(re, t.shape), tf.tensor(im, t.shape));
+      }
       return tf.tensor(values, t.shape, t.dtype);
     }
     const out = {};

@@ -86,7 +86,7 @@ case("outerProduct", r(3), r(4))
 case("transpose", r(2, 3, 4), [2, 0, 1])
 case("norm", r(3, 4))
 case("norm", r(3, 4), 1, 0)
-case("norm", r(3, 4), "fro")
+case("norm", r(3, 4), "fro", [0, 1])
 case("einsum", "ij,jk->ik", r(2, 3), r(3, 4))
 case("einsum", "bij,bjk->bik", r(2, 2, 3), r(2, 3, 2))
 
@@ -181,8 +181,8 @@ case("image.nonMaxSuppression",
 case("topk", r(2, 6), 3)
 case("unsortedSegmentSum", r(4, 2), T(np.array([0, 2, 0, 1], np.int32)), 3)
 case("linalg.bandPart", r(4, 4), 1, 0)
-case("spectral.fft", T(np.array([1.0, 2.0, 0.0, -1.0], np.float32)),
-     tw_fn=lambda x: tw.spectral.fft(tw.complex(x, tw.zeros_like(x))), name="fft_real_input")
+case("spectral.fft", T(np.array([[1 + 2j, 2 - 1j, 0.5j, -1.0], [3, -2j, 1, 1 + 1j]])))
+case("spectral.ifft", T(np.array([1 + 2j, 2 - 1j, 0.5j, -1.0, 2.0])))
 case("spectral.rfft", r(2, 8))
 
 # ---- losses --------------------------------------------------------------------------------------------

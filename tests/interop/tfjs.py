@@ -22,9 +22,10 @@ class T:
         arr = np.asarray(values)
         if dtype is None:
             dtype = {"f": "float32", "i": "int32", "u": "int32", "b": "bool", "U": "string",
-                     "O": "string"}[arr.dtype.kind]
+                     "O": "string", "c": "complex64"}[arr.dtype.kind]
         self.array = arr if dtype == "string" else arr.astype({"float32": np.float32, "int32": np.int32,
-                                                                "bool": np.bool_}[dtype])
+                                                                "bool": np.bool_,
+                                                                "complex64": np.complex64}[dtype])
         self.dtype = dtype
 
     def to_tw(self) -> tw.Tensor:
@@ -32,7 +33,9 @@ class T:
 
     def to_json(self) -> dict:
         flat = self.array.reshape(-1).tolist()
-        if self.dtype == "float32":
+        if self.dtype == "complex64":
+            flat = [_enc(p) for v in flat for p in (v.real, v.imag)]
+        elif self.dtype == "float32":
             flat = [_enc(v) for v in flat]
         return {"__tensor__": {"values": flat, "shape": list(self.array.shape), "dtype": self.dtype}}
 
