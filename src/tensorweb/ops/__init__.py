@@ -1,16 +1,16 @@
 """The public Ops API, in TF.js's groups. Each module lists its ops in __all__; ops of the namespaced
 groups (image, linalg, losses, signal, spectral, fused) are reached as tw.image.resize_bilinear etc."""
 from . import (arithmetic, basic_math, convolution, creation, evaluation, image, linalg, logical,  # noqa: F401
-               losses, matrices, normalization, random, reduction, segment, signal, slice_join, spectral,
+               losses, matrices, normalization, pooling, random, reduction, segment, signal, slice_join, spectral,
                transformation, fused)
 
 FLAT_GROUPS = (arithmetic, basic_math, convolution, creation, evaluation, logical, matrices, normalization,
-               random, reduction, segment, slice_join, transformation)
+               pooling, random, reduction, segment, slice_join, transformation)
 NAMESPACES = {"image": image, "linalg": linalg, "losses": losses, "signal": signal, "spectral": spectral,
               "fused": fused}
 
 __all__: list[str] = []
-for _group in FLAT_GROUPS:
+for _group in FLAT_GROUPS + (spectral,):  # TF.js exports fft & co. both flat and as tf.spectral.*
     for _name in getattr(_group, "__all__", []):
         globals()[_name] = getattr(_group, _name)
         __all__.append(_name)
