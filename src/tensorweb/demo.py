@@ -64,10 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     test_acc = float((pred == y_test).mean())
     print(f"trained {args.epochs} epochs in {seconds:.2f} s ({args.epochs / seconds:.0f} steps/s)")
     print(f"held-out accuracy: {test_acc:.3f} ({int((pred == y_test).sum())}/{len(y_test)} flowers)")
-    for i in range(3):
-        print(f"  flower {i}: {x_test[i].tolist()} cm -> predicted {IRIS_SPECIES[pred[i]]}, "
-              f"truly {IRIS_SPECIES[y_test[i]]}")
-
+    wrong = np.flatnonzero(pred != y_test)
+    for i in wrong:
+        print(f"  missed: {[round(float(v), 1) for v in x_test[i]]} cm is {IRIS_SPECIES[y_test[i]]}, "
+              f"predicted {IRIS_SPECIES[pred[i]]}")
     grads = tw.profile(lambda: tw.variable_grads(loss))
     print(f"one gradient step runs {len(grads.kernels)} kernels, peak {grads.peak_bytes / 1024:.1f} KiB; "
           f"tensors alive now: {tw.memory().num_tensors}")
