@@ -67,7 +67,7 @@ def cases(rng: np.random.Generator):
     tm = tw.tensor(m)
     pm = torch.from_numpy(m) if torch else None
     out.append(("softmax", "512x1000, last axis", lambda: tw.softmax(tm), lambda: torch.softmax(pm, -1)))
-    out.append(("transpose", "512x1000", lambda: tw.transpose(tm), lambda: pm.t().contiguous()))
+    out.append(("transpose then add 1", "512x1000", lambda: tw.transpose(tm) + 1.0, lambda: pm.t() + 1.0))
 
     convs = [("conv2d 3x3 same", (1, 56, 56, 64), (3, 3, 64, 64), 1),
              ("conv2d 1x1", (1, 28, 28, 128), (1, 1, 128, 256), 1),
