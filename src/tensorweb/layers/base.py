@@ -286,6 +286,9 @@ class Layer:
         return cls(**config)
 
     def get_build_config(self) -> dict | None:
+        """Keras' build_config: the input shape the layer was built with (None when not built)."""
+        if not self.built:
+            return None
         shape = getattr(self, "_build_input_shape", None)
         return {"input_shape": _jsonable_shape(shape)} if shape is not None else None
 

@@ -84,12 +84,13 @@ class InputLayer(Layer):
 
     def get_config(self) -> dict:
         return {"batch_shape": list(self.batch_shape), "dtype": self.input_dtype, "sparse": self.sparse,
-                "name": self.name}
+                "ragged": False, "optional": False, "name": self.name}
 
     @classmethod
     def from_config(cls, config: dict) -> "InputLayer":
         config = dict(config)
         config.pop("ragged", None)
+        config.pop("optional", None)
         return cls(**config)
 
 
@@ -369,9 +370,6 @@ class Model(Layer, Trainer):
         for layer in self._layers_list:
             entry = serialize(layer)
             entry["name"] = layer.name
-            build = layer.get_build_config() if not isinstance(layer, InputLayer) else None
-            if build is not None:
-                entry["build_config"] = build
             nodes = [n for n in layer._inbound_nodes if any(n is m for m in self._nodes)]
             entry["inbound_nodes"] = [] if isinstance(layer, InputLayer) else \
                 [_node_config(n, index) for n in nodes]
@@ -476,6 +474,10 @@ def functional_from_config(config: dict, custom_objects: dict | None = None, cls
             return {k: refs(v) for k, v in x.items()}
         return [refs(v) for v in x]
     inputs, outputs = refs(config["input_layers"]), refs(config["output_layers"])
+    legacy = any(isinstance(n, list) for e in config["layers"] for n in e.get("inbound_nodes", []))
+    if legacy:  # TF.js / tf.keras 2 list every input and output; one of them means a single tensor
+        inputs = inputs[0] if isinstance(inputs, list) and len(inputs) == 1 else inputs
+        outputs = outputs[0] if isinstance(outputs, list) and len(outputs) == 1 else outputs
     return cls(inputs=inputs, outputs=outputs, name=config.get("name"), trainable=config.get("trainable", True))
 
 

@@ -44,8 +44,12 @@ def serialize(obj: Any) -> Any:
     cls = type(obj)
     entry = _BUILTINS.get(cls.__name__)
     module = entry[1] if entry is not None and entry[0] is cls else cls.__module__
-    return {"module": module, "class_name": cls.__name__, "config": obj.get_config(),
-            "registered_name": getattr(cls, "_registered_name", None)}
+    out = {"module": module, "class_name": cls.__name__, "config": obj.get_config(),
+           "registered_name": getattr(cls, "_registered_name", None)}
+    build = obj.get_build_config() if hasattr(obj, "get_build_config") else None
+    if build is not None:
+        out["build_config"] = build
+    return out
 
 
 def lookup(class_name: str, kind: str, custom_objects: dict | None = None,
