@@ -358,6 +358,11 @@ class Model(Layer, Trainer):
                 masks[id(sym)] = m
         return _restructure(self._outputs_struct, values)
 
+    def summary(self, line_length: int | None = None, positions: Any = None, print_fn: Any = None) -> None:
+        """Prints Keras 3's table of layers, output shapes and parameter counts."""
+        from .summary import summary
+        summary(self, line_length, positions, print_fn)
+
     # ---- config -----------------------------------------------------------------------------------
     def get_config(self) -> dict:
         if not self._functional:
