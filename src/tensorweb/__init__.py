@@ -37,6 +37,18 @@ def get_backend() -> str:
 backend = get_backend
 
 
+def set_random_seed(seed: int) -> None:
+    """Makes runs repeatable: seeds the active backend's random ops that get no seed (weight
+    initializers, dropout), NumPy's global generator (fit's shuffling) and Python's `random`."""
+    import random as _random
+
+    import numpy as _np
+    _random.seed(seed)
+    _np.random.seed(seed)
+    if hasattr(_ENGINE.backend, "set_seed"):
+        _ENGINE.backend.set_seed(seed)
+
+
 def ready() -> str:
     """Initializes the active backend; returns its name."""
     return _ENGINE.backend_name

@@ -195,3 +195,12 @@ def test_kernels_never_see_writeable_inputs():
     arr = x.numpy()
     arr[0] = 9.0  # numpy() is a copy: the tensor is unchanged
     assert x.tolist() == [1.0, 2.0]
+
+
+def test_set_random_seed_repeats_unseeded_random_ops():
+    tw.set_random_seed(7)
+    a = tw.random_normal([5]).numpy()
+    tw.set_random_seed(7)
+    b = tw.random_normal([5]).numpy()
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, tw.random_normal([5]).numpy())

@@ -186,7 +186,7 @@ def test_two_spirals():
     a = np.stack([t * np.cos(t), t * np.sin(t)], 1) / (2 * np.pi)
     x = np.concatenate([a, -a]).astype(np.float32) + rng.normal(scale=0.01, size=(2 * n, 2)).astype(np.float32)
     y = np.concatenate([np.zeros(n), np.ones(n)]).astype(np.float32)
-    np.random.seed(1)
+    tw.set_random_seed(1)
     model = Sequential([Input((2,)), Dense(32, activation="tanh"), Dense(32, activation="tanh"),
                         Dense(1, activation="sigmoid")])
     model.compile(tw.train.adam(0.03), "binary_crossentropy", metrics=["accuracy"])
@@ -213,7 +213,7 @@ def test_tiny_cnn():
             x[i, rows[i], :, 0] += 1.0
         else:
             x[i, :, cols[i], 0] += 1.0
-    np.random.seed(0)
+    tw.set_random_seed(0)
     model = Sequential([Input((8, 8, 1)), Conv2D(4, (1, 8), activation="relu"), GlobalMax(),
                         Dense(2, activation="softmax")])
     model.compile(tw.train.adam(0.05), "sparse_categorical_crossentropy", metrics=["accuracy"])

@@ -46,6 +46,11 @@ class NumpyBackend:
                 return i
         return -1
 
+    def set_seed(self, seed: int | None) -> None:
+        """Seeds the generator of random kernels called without a seed."""
+        from .random import set_seed
+        set_seed(seed)
+
     def all_finite(self, value: np.ndarray) -> bool:
         return bool(np.isfinite(value).all())
 
