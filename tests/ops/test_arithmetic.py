@@ -32,8 +32,33 @@ def test_mod_takes_sign_of_divisor():
     assert tw.mod(tw.tensor([-7, 7]), tw.tensor([3, -3])).tolist() == [2, -2]
 
 
+def test_mod_with_infinite_divisor_follows_tfjs():
+    # same signs keep the dividend; different signs give NaN (TF.js adds b to the remainder: inf % inf)
+    out = tw.mod(tw.tensor([5.0, -5.0, -5.0, 1.0, 0.0, 7.5]), tw.tensor([np.inf, np.inf, -np.inf, -np.inf, 3.0, -2.0]))
+    np.testing.assert_array_equal(out.numpy(), [5.0, np.nan, -5.0, np.nan, 0.0, -0.5])
+
+
 def test_pow_int_negative_exponent_truncates():
     assert tw.pow(tw.tensor([2, 1, 4]), tw.tensor([-1, -2, 2])).tolist() == [0, 1, 16]
+
+
+def test_pow_follows_js_math_pow_for_one_and_infinite_exponents():
+    # JS's Math.pow (TF.js's cpu kernel) differs from IEEE pow: 1 ** NaN and (+-1) ** (+-Infinity) are NaN
+    base = tw.tensor([1.0, 1.0, -1.0, -1.0, 2.0, np.nan, 1.0])
+    exp = tw.tensor([np.nan, np.inf, -np.inf, np.inf, np.nan, 0.0, 3.0])
+    np.testing.assert_array_equal(tw.pow(base, exp).numpy(), [np.nan, np.nan, np.nan, np.nan, np.nan, 1.0, 1.0])
+    assert tw.pow(tw.tensor([-2.0]), tw.tensor([3.0])).tolist() == [-8.0]
+
+
+def test_infinite_operands_give_nan_without_numpy_warnings():
+    import warnings
+    inf = tw.tensor([np.inf, 0.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isnan(tw.sub(inf, tw.tensor([np.inf, 0.0])).numpy()[0])
+        assert np.isnan(tw.add(inf, tw.tensor([-np.inf, 0.0])).numpy()[0])
+        assert np.isnan(tw.mul(inf, tw.tensor([0.0, 1.0])).numpy()[0])
+        assert np.isnan(tw.squared_difference(inf, inf).numpy()[0])
 
 
 def test_div_no_nan_and_squared_difference_and_add_n():

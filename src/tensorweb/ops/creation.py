@@ -97,11 +97,16 @@ def linspace(start: float, stop: float, num: int) -> Tensor:
 
 
 def range(start: float, stop: float | None = None, step: float = 1, dtype: str = "float32") -> Tensor:  # noqa: A001
-    """Values from start (inclusive) to stop (exclusive) by step; range(n) counts from 0."""
+    """Values from start (inclusive) to stop (exclusive) by step; range(n) counts from 0.
+
+    Like TF.js, a step of 1 (the default) counts down when stop < start: range(4, 0) is [4, 3, 2, 1].
+    """
     if stop is None:
         start, stop = 0, start
     if step == 0:
         raise InvalidArgumentError("range: step cannot be 0")
+    if step == 1 and stop < start:
+        step = -1
     if dtype not in ("float32", "int32"):
         raise DtypeError(f"range: dtype must be float32 or int32, got {dtype!r}")
     return run("Range", (), {"start": start, "stop": stop, "step": step, "dtype": dtype})

@@ -8,17 +8,20 @@ from ._base import kernel
 
 @kernel("Add")
 def add(a, b, out=None):
-    return np.add(a, b, out=out)
+    with np.errstate(invalid="ignore", over="ignore"):  # Inf - Inf, 0 * Inf: NaN silently, as in TF.js
+        return np.add(a, b, out=out)
 
 
 @kernel("Sub")
 def sub(a, b, out=None):
-    return np.subtract(a, b, out=out)
+    with np.errstate(invalid="ignore", over="ignore"):  # Inf - Inf, 0 * Inf: NaN silently, as in TF.js
+        return np.subtract(a, b, out=out)
 
 
 @kernel("Multiply")
 def multiply(a, b, out=None):
-    return np.multiply(a, b, out=out)
+    with np.errstate(invalid="ignore", over="ignore"):  # Inf - Inf, 0 * Inf: NaN silently, as in TF.js
+        return np.multiply(a, b, out=out)
 
 
 @kernel("RealDiv")
@@ -39,7 +42,14 @@ def floor_div(a, b):
 @kernel("Mod")
 def mod(a, b):
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.mod(a, b)
+        r = np.mod(a, b)
+    if a.dtype.kind == "f":
+        # TF.js's kernel adds b to the remainder when the signs differ: with an infinite b that is NaN
+        # (mod(-5, Infinity) is NaN, where IEEE/NumPy give Infinity)
+        js_nan = np.isinf(b) & ((a < 0) != (b < 0))
+        if js_nan.any():
+            r = np.where(js_nan, np.asarray(np.nan, r.dtype), r)
+    return r
 
 
 @kernel("Pow")
@@ -50,7 +60,13 @@ def pow_(a, b):
         r[~np.isfinite(r)] = 0  # JS stores NaN/Infinity in an Int32Array as 0
         return np.trunc(r).astype(a.dtype)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        return np.power(a, b)
+        r = np.power(a, b)
+    if a.dtype.kind == "f":
+        # JS's Math.pow (TF.js's kernel), unlike IEEE pow, gives NaN for 1 ** NaN and (+-1) ** (+-Infinity)
+        js_nan = (np.abs(a) == 1) & (np.isnan(b) | np.isinf(b))
+        if js_nan.any():
+            r = np.where(js_nan, np.asarray(np.nan, r.dtype), r)
+    return r
 
 
 @kernel("Maximum")
@@ -65,8 +81,9 @@ def minimum(a, b, out=None):
 
 @kernel("SquaredDifference")
 def squared_difference(a, b):
-    d = np.subtract(a, b)
-    return np.multiply(d, d, out=d)
+    with np.errstate(invalid="ignore", over="ignore"):
+        d = np.subtract(a, b)
+        return np.multiply(d, d, out=d)
 
 
 @kernel("AddN")
