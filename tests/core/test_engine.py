@@ -204,3 +204,17 @@ def test_set_random_seed_repeats_unseeded_random_ops():
     b = tw.random_normal([5]).numpy()
     np.testing.assert_array_equal(a, b)
     assert not np.array_equal(a, tw.random_normal([5]).numpy())
+
+
+def test_variables_hold_row_major_values():
+    v = tw.variable(tw.transpose(tw.tensor(np.arange(6, dtype=np.float32).reshape(2, 3))))
+    assert v._value.flags.c_contiguous and v.tolist() == [[0.0, 3.0], [1.0, 4.0], [2.0, 5.0]]
+    v.assign(tw.transpose(tw.tensor(np.ones((2, 3), np.float32))))
+    assert v._value.flags.c_contiguous
+
+
+def test_precision_64_accepts_tensors_made_before_the_switch():
+    x = tw.tensor([1.0, 2.0])
+    with tw.testing.high_precision():
+        y = tw.reshape(x, [2, 1]) * tw.tensor([[3.0]])
+        assert y.dtype == "float32" and y.tolist() == [[3.0], [6.0]]

@@ -40,6 +40,8 @@ def _set_precision(bits: int) -> None:
     _NP_OF["float32"] = np.dtype(_state["float"])
     _NP_OF["complex64"] = np.dtype(_state["complex"])
     _TW_OF.clear()
+    if high:  # tensors made before the switch stay valid float32/complex64 tensors
+        _TW_OF.update({np.dtype(np.float32): "float32", np.dtype(np.complex64): "complex64"})
     _TW_OF.update({v: k for k, v in _NP_OF.items()})
 
 

@@ -222,7 +222,9 @@ class Engine:
         elif name in self._variables:
             raise InvalidArgumentError(f"variable: a variable named {name!r} already exists")
         v = Variable.__new__(Variable)
-        Tensor.__init__(v, t._value, t.shape, t.dtype, t._buf, t._backend)
+        value = t._backend.compact(t._value)
+        Tensor.__init__(v, value, t.shape, t.dtype, t._buf if value is t._value else DataBuffer(t._buf.nbytes),
+                        t._backend)
         v.name, v.trainable = name, bool(trainable)
         self._variables[name] = v
         return v
@@ -515,7 +517,7 @@ def _to_numpy(value: Any, dtype: str | None, where: str) -> np.ndarray:
             raise InvalidArgumentError(f"{where}: integer values [{lo}, {hi}] do not fit in int32")
     if target == "int32" and arr.dtype.kind == "f":
         arr = np.trunc(arr)  # TF.js stores floats in an Int32Array: truncation toward zero
-    return np.array(arr, dtype=np_dtype, copy=True)
+    return np.array(arr, dtype=np_dtype, copy=True, order="C")  # row-major, as TF.js's flat buffers
 
 
 ENGINE = Engine()

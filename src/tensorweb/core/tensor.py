@@ -191,9 +191,9 @@ class Variable(Tensor):
             raise ShapeError(f"Variable {self.name!r}.assign: shape {list(new.shape)} does not match the "
                              f"variable's {list(self.shape)}")
         self._check()
-        new_value = ENGINE.move_to(new, self._backend)
+        new_value = self._backend.compact(ENGINE.move_to(new, self._backend))
+        self._buf = new._buf if new_value is new._value else DataBuffer(new._buf.nbytes)
         self._value = new_value
-        self._buf = new._buf
         return self
 
     def dispose(self) -> None:

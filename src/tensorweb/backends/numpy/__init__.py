@@ -46,6 +46,15 @@ class NumpyBackend:
                 return i
         return -1
 
+    def compact(self, value: np.ndarray) -> np.ndarray:
+        """A row-major copy of a strided or Fortran-ordered value (as is when it already is row-major);
+        variables hold their values this way, so every kernel reading a weight gets BLAS's fast path."""
+        if value.flags.c_contiguous:
+            return value
+        out = np.ascontiguousarray(value)
+        out.flags.writeable = False
+        return out
+
     def set_seed(self, seed: int | None) -> None:
         """Seeds the generator of random kernels called without a seed."""
         from .random import set_seed
