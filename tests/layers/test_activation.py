@@ -33,7 +33,7 @@ def run_keras_case(name):
     keys, output shape and (when recorded) the output mask against the fixture."""
     data = _fixture_data()
     if data is None:
-        pytest.skip("Keras fixtures not generated")
+        pytest.fail("Keras fixtures are missing: see tests/layers/fixtures/README.md")
     cases, arrays = data
     c = cases[name]
     layer = deserialize({"class_name": c["class_name"], "config": c["config"]}, "layer")

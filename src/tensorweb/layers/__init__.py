@@ -13,8 +13,8 @@ from .functional import Input, InputLayer, Model, SymbolicTensor
 from .sequential import Sequential
 from .serialization import deserialize, register_class, serialize
 
-from . import (activation, attention, convolutional, core, merging, normalization, pooling,  # noqa: E402
-               preprocessing, regularization, reshaping, rnn, wrappers)
+from . import (activation, attention, convolutional, core, merging, normalization, ops_layers,  # noqa: E402
+               pooling, preprocessing, regularization, reshaping, rnn, wrappers)
 
 _LAYER_MODULES = (core, activation, convolutional, pooling, reshaping, merging, regularization, normalization,
                   preprocessing, attention, rnn, wrappers)

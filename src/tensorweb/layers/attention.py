@@ -208,11 +208,6 @@ class MultiHeadAttention(Layer):
         out_last = list(self._output_shape) if self._output_shape else [query_shape[-1]]
         self._output_dense = self._projection(q_rank, out_last, "attention_output", bound=2)
         self._output_dense._maybe_build((*query_shape[:-1], heads, self._value_dim))
-        # Keras' weight paths: <this layer>/<sublayer>/<weight>
-        for sub in self._layers:
-            for w in sub._weights:
-                if not w.path.startswith(f"{self.name}/"):
-                    w.path = f"{self.name}/{w.path}"
         self._projections_built = True
         pending = getattr(self, "_deferred_initial_weights", None)
         if pending is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import weakref
 from contextlib import contextmanager
 from typing import Any, Iterator, Sequence
 
@@ -60,13 +61,19 @@ def _dtype_name(dtype: Any) -> str:
 
 
 class Weight:
-    """A layer's record of one variable: its Keras name, path, regularizer and constraint."""
-    __slots__ = ("variable", "name", "path", "regularizer", "constraint", "declared_trainable")
+    """A layer's record of one variable: its Keras name, owner, regularizer and constraint."""
+    __slots__ = ("variable", "name", "_owner", "regularizer", "constraint", "declared_trainable")
 
-    def __init__(self, variable: Variable, name: str, path: str, regularizer: Any, constraint: Any,
+    def __init__(self, variable: Variable, name: str, owner: "Layer", regularizer: Any, constraint: Any,
                  trainable: bool) -> None:
-        self.variable, self.name, self.path = variable, name, path
+        self.variable, self.name, self._owner = variable, name, weakref.ref(owner)
         self.regularizer, self.constraint, self.declared_trainable = regularizer, constraint, trainable
+
+    @property
+    def path(self) -> str:
+        """Keras 3's path: the owner's path and the weight's name ('lstm/lstm_cell/kernel')."""
+        owner = self._owner()
+        return f"{owner.path}/{self.name}" if owner is not None else self.name
 
 
 def _engine_name(path: str) -> str:
@@ -120,9 +127,24 @@ class Layer:
     # ---- attributes -------------------------------------------------------------------------------
     def __setattr__(self, key: str, value: Any) -> None:
         if isinstance(value, Layer) and key != "_outer" and "_layers" in self.__dict__:
-            if all(value is not l for l in self._layers):
-                self._layers.append(value)
+            self._track(value)
         object.__setattr__(self, key, value)
+
+    def _track(self, layer: "Layer") -> None:
+        """Makes `layer` a sublayer: its weights count as this layer's, and (unless this is a model) its
+        path is nested under this layer's."""
+        if all(layer is not l for l in self._layers):
+            self._layers.append(layer)
+        if layer.__dict__.get("_parent") is None and not getattr(self, "_is_model", False):
+            object.__setattr__(layer, "_parent", weakref.ref(self))
+
+    @property
+    def path(self) -> str:
+        """Keras' name scope: a sublayer of a layer (an RNN's cell, a wrapper's layer) is prefixed by its
+        parent's path; layers of a model are not."""
+        parent = self.__dict__.get("_parent")
+        parent = parent() if parent is not None else None
+        return f"{parent.path}/{self.name}" if parent is not None else self.name
 
     @property
     def trainable(self) -> bool:
@@ -148,10 +170,9 @@ class Layer:
         shape = tuple(int(d) for d in shape)
         init = initializers.get(initializer)
         value = init(shape, dtype or "float32")
-        path = f"{self.name}/{name}"
-        var = ENGINE.make_variable(value, trainable=self._trainable and trainable, name=_engine_name(path),
-                                   dtype=dtype or "float32")
-        self._weights.append(Weight(var, name, path, regularizers.get(regularizer), constraints.get(constraint),
+        var = ENGINE.make_variable(value, trainable=self._trainable and trainable,
+                                   name=_engine_name(f"{self.path}/{name}"), dtype=dtype or "float32")
+        self._weights.append(Weight(var, name, self, regularizers.get(regularizer), constraints.get(constraint),
                                     trainable))
         return var
 

@@ -115,16 +115,32 @@ def _symbolic_shapes(x: Any) -> Any:
     return x
 
 
-def _placeholder(x: Any) -> Any:
-    """Zeros standing for a symbolic tensor (unknown sizes become 1) to infer output shapes by running."""
+def _placeholder(x: Any, unknown: int) -> Any:
+    """Zeros standing for a symbolic tensor, unknown sizes set to `unknown`, to infer shapes by running."""
     if isinstance(x, SymbolicTensor):
-        return ENGINE.to_tensor(np.zeros([1 if d is None else d for d in x.shape],
+        return ENGINE.to_tensor(np.zeros([unknown if d is None else d for d in x.shape],
                                          dtype=np.float32 if x.dtype == "float32" else np.int32), dtype=x.dtype)
     if isinstance(x, (list, tuple)):
-        return type(x)(_placeholder(v) for v in x)
+        return type(x)(_placeholder(v, unknown) for v in x)
     if isinstance(x, dict):
-        return {k: _placeholder(v) for k, v in x.items()}
+        return {k: _placeholder(v, unknown) for k, v in x.items()}
     return x
+
+
+def _run_for_shapes(layer: Layer, inputs: Any, args: tuple, kwargs: dict, training: bool | None
+                    ) -> tuple[list, list[str]]:
+    """Output shapes and dtypes found by running the layer on zeros twice, unknown sizes set to 1 and
+    then to 2: an output size that changes between the runs depends on an unknown size, so it is None."""
+    runs = []
+    for unknown in (1, 2):
+        with ENGINE.tidy():
+            result = layer._call_eager(_placeholder(inputs, unknown), _placeholder(args, unknown),
+                                       _placeholder(kwargs, unknown), training, None)
+            runs.append(([tuple(t.shape) for t in _flatten(result)], [t.dtype for t in _flatten(result)],
+                         isinstance(result, Tensor)))
+    (first, dtypes, single), (second, _, _) = runs
+    shapes = [tuple(a if a == b else None for a, b in zip(s1, s2)) for s1, s2 in zip(first, second)]
+    return (shapes[0] if single else shapes), dtypes
 
 
 def _is_shape(s: Any) -> bool:
@@ -141,16 +157,8 @@ def call_symbolic(layer: Layer, inputs: Any, args: tuple, kwargs: dict, training
             isinstance(v, SymbolicTensor) for v in _flatten(list(kwargs.values()))):
         out_shapes = layer.compute_output_shape(shapes)
         out_dtypes = None
-    else:  # run the layer on placeholder zeros and read the shapes
-        with ENGINE.tidy():
-            result = layer._call_eager(_placeholder(inputs), _placeholder(args), _placeholder(kwargs),
-                                       training, None)
-            out_shapes = _shapes(result)
-            out_dtypes = [t.dtype for t in _flatten(result)]
-        batch_unknown = any(t.shape and t.shape[0] is None for t in _flatten(inputs)
-                            if isinstance(t, SymbolicTensor))
-        if batch_unknown:
-            out_shapes = _unknown_batch(out_shapes)
+    else:
+        out_shapes, out_dtypes = _run_for_shapes(layer, inputs, args, kwargs, training)
     single = _is_shape(out_shapes)
     shape_list = [out_shapes] if single else list(out_shapes)
     node_index = len(layer._inbound_nodes)
@@ -159,14 +167,10 @@ def call_symbolic(layer: Layer, inputs: Any, args: tuple, kwargs: dict, training
         dtype = out_dtypes[i] if out_dtypes else (dtypes_in[0] if dtypes_in and layer.dtype is None else "float32")
         outputs.append(SymbolicTensor(s, dtype, name=f"{layer.name}/out{i}" if not single else layer.name,
                                       history=(layer, node_index, i)))
+    if mask is not None:  # an explicit mask is part of the call, as Keras records it
+        kwargs = {**kwargs, "mask": mask}
     layer._inbound_nodes.append(Node(layer, inputs, args, kwargs, outputs, training))
     return outputs[0] if single else outputs
-
-
-def _unknown_batch(shapes: Any) -> Any:
-    if _is_shape(shapes):
-        return (None, *tuple(shapes)[1:]) if shapes else tuple(shapes)
-    return [_unknown_batch(s) for s in shapes]
 
 
 # ---- the graph ------------------------------------------------------------------------------------
@@ -214,6 +218,8 @@ def _map_graph(outputs: list[SymbolicTensor]) -> tuple[list[Node], list[Layer]]:
 class Model(Layer, Trainer):
     """A model: `Model(inputs, outputs)` (functional), or subclassed with layers as attributes and a
     `call` method. Trains with compile/fit/evaluate/predict."""
+
+    _is_model = True  # its layers keep their own paths (Keras: "dense/kernel", not "model/dense/kernel")
 
     def __init__(self, inputs: Any = None, outputs: Any = None, name: str | None = None,
                  trainable: bool = True, **kwargs: Any) -> None:
@@ -344,12 +350,18 @@ class Model(Layer, Trainer):
             if isinstance(layer, InputLayer):
                 continue
             args_in = resolve(node.inputs, values)
+            kwargs = resolve(node.kwargs, values)
+            explicit_mask = kwargs.pop("mask", None)
             node_masks = resolve(node.inputs, masks)
             flat_masks = _flatten(node_masks)
-            node_mask = None if all(m is None for m in flat_masks) else node_masks
-            node_training = node.training if node.training is not None else training
-            out = layer._call_eager(args_in, resolve(node.args, values), resolve(node.kwargs, values),
-                                    node_training, node_mask)
+            node_mask = explicit_mask if explicit_mask is not None else \
+                None if all(m is None for m in flat_masks) else node_masks
+            for name, sym in node.kwargs.items():  # Keras fills `X_mask` from the mask of argument `X`
+                if isinstance(sym, SymbolicTensor) and f"{name}_mask" in layer._call_params \
+                        and kwargs.get(f"{name}_mask") is None and masks.get(id(sym)) is not None:
+                    kwargs[f"{name}_mask"] = masks[id(sym)]
+            node_training = training if training is not None else node.training
+            out = layer._call_eager(args_in, resolve(node.args, values), kwargs, node_training, node_mask)
             outs = _flatten(out) if not isinstance(out, Tensor) else [out]
             out_mask = layer.compute_mask(args_in, node_mask)
             out_masks = _flatten(out_mask) if isinstance(out_mask, (list, tuple)) else [out_mask] * len(outs)

@@ -33,17 +33,9 @@ _LEGACY_KEYS = ("implementation", "time_major", "input_length", "use_cudnn")
 
 
 # ---------------------------------------------------------------------------------------------- helpers
-def _nest_paths(parent: Layer, child: Layer) -> None:
-    """Keras 3 weight paths nest: 'lstm/lstm_cell/kernel'. Prefixes the child's weight paths with the
-    parent's name (called once, right after the parent builds the child)."""
-    for w in child._all_weight_records():
-        w.path = f"{parent.name}/{w.path}"
-
-
 def _build_child(parent: Layer, child: Layer, shape: Any) -> None:
     if not child.built:
         child._maybe_build(shape)
-        _nest_paths(parent, child)
 
 
 def _is_nested(x: Any) -> bool:
@@ -500,8 +492,8 @@ class StackedRNNCells(Layer):
                                            f"{cell!r}")
         self.cells = cells
         for cell in cells:
-            if isinstance(cell, Layer) and all(cell is not l for l in self._layers):
-                self._layers.append(cell)
+            if isinstance(cell, Layer):
+                self._track(cell)
 
     @property
     def _fast(self) -> bool:

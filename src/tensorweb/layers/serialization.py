@@ -14,8 +14,9 @@ from ..errors import InvalidArgumentError
 
 # Keras module -> kind of object; each kind has its own table, so "Identity" can be both a layer and an
 # initializer, as in Keras.
-_KIND_OF_MODULE = {"keras.layers": "layer", "keras": "layer", "keras.initializers": "initializer",
-                   "keras.regularizers": "regularizer", "keras.constraints": "constraint"}
+_KIND_OF_MODULE = {"keras.layers": "layer", "keras": "layer", "keras.src.ops.numpy": "operation",
+                   "keras.initializers": "initializer", "keras.regularizers": "regularizer",
+                   "keras.constraints": "constraint"}
 _BUILTINS: dict[str, dict[str, type]] = {kind: {} for kind in set(_KIND_OF_MODULE.values())}
 _MODULE_OF: dict[type, str] = {}
 _CUSTOM: dict[str, type] = {}  # "package>Name" (and plain "Name") -> user class
@@ -78,6 +79,8 @@ def lookup(class_name: str, kind: str, custom_objects: dict | None = None,
     table = _BUILTINS.get(kind, {})
     if class_name in table:
         return table[class_name]
+    if kind == "layer" and class_name in _BUILTINS["operation"]:  # Keras ops recorded in model configs
+        return _BUILTINS["operation"][class_name]
     valid = "" if kind == "layer" else f"; valid built-in names: {', '.join(sorted(table))}"
     raise InvalidArgumentError(
         f"unknown {kind} class {class_name!r}{valid}. If it is a custom class, register it before loading: "

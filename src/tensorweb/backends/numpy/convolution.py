@@ -172,7 +172,11 @@ def conv3d_backprop_filter(x, dy, *, filter_shape, strides, pad, dilations=1, di
 # ---- depthwise -----------------------------------------------------------------------------------
 
 def _depthwise_forward(x, w, info, out=None):
-    """One einsum over the strided window view (measured ~2.5x faster than a loop over filter taps)."""
+    """A loop over the filter taps, each one multiply-accumulate over every output pixel (in the result
+    dtype, into preallocated buffers). When the last spatial stride is 1 the last spatial dim and the
+    channels are merged into one contiguous row (the tap's weights tiled along it), so each NumPy call
+    runs long inner loops instead of one per pixel. A depth multiplier m > 1 repeats each input channel m
+    times (output channel c * m + k reads input channel c), making it a multiplier-1 conv."""
     n, c = x.shape[0], x.shape[-1]
     mult = w.shape[-1]
     out_sp = info.out_spatial
@@ -181,33 +185,76 @@ def _depthwise_forward(x, w, info, out=None):
         out = np.empty(info.out_shape, dtype=dtype)
     if out.size == 0:
         return out
-    xp = pad_input(x, info)
-    win = windows(xp, info.filter_spatial, info.strides, info.dilations, out_sp)  # [N, *out, *f, C]
-    nd = info.ndim
-    sp = "hwdxyz"[:nd]
-    fk = "ijklmo"[:nd]
-    if mult == 1:
-        np.einsum(f"n{sp}{fk}c,{fk}c->n{sp}c", win, w.reshape(*w.shape[:-1]), out=out)
+    if c == 0 or _prod(info.filter_spatial) == 0:
+        out[...] = 0
+        return out
+    res = out if out.flags.c_contiguous and out.dtype == dtype else np.empty(info.out_shape, dtype=dtype)
+    if mult > 1:
+        x = np.repeat(x, mult, axis=-1)
+        c *= mult
+    w = w.reshape(*w.shape[:-2], c).astype(dtype, copy=False)
+    xp = pad_input(x, info).astype(dtype, copy=False)
+    merge = info.strides[-1] == 1
+    if merge:
+        wl = out_sp[-1]
+        xv = xp.reshape(*xp.shape[:-2], xp.shape[-2] * c)
+        ov = res.reshape(n, *out_sp[:-1], wl * c)
     else:
-        np.einsum(f"n{sp}{fk}c,{fk}cm->n{sp}cm", win, w, out=out.reshape(n, *out_sp, c, mult))
+        xv, ov = xp, res
+    tmp = None
+    for k, sl in tap_slices(info.filter_spatial, info.strides, info.dilations, out_sp):
+        if merge:
+            start = sl[-2].start * c
+            src = xv[(*sl[:-2], slice(start, start + wl * c))]
+            wk = np.tile(w[k], wl)
+        else:
+            src, wk = xv[sl], w[k]
+        if tmp is None:
+            np.multiply(src, wk, out=ov)
+            tmp = np.empty_like(ov)
+        else:
+            np.multiply(src, wk, out=tmp)
+            np.add(ov, tmp, out=ov)
+    if res is not out:
+        out[...] = res
     return out
 
 
 def _depthwise_backprop_input(dy, w, info):
+    """The transpose of _depthwise_forward: per tap, dy times the tap's weights added into the padded
+    input gradient (rows merged as in the forward); a multiplier m > 1 sums the m repeated channels."""
     n, c = info.batch, info.in_channels
     mult = w.shape[-1]
+    cm = c * mult
     out_sp = info.out_spatial
     dtype = np.result_type(dy.dtype, w.dtype)
-    dy4 = dy.reshape(n, *out_sp, c, mult)
-    dxp = np.zeros(padded_shape(info), dtype=dtype)
-    if dy4.size:
-        tmp = np.empty((n, *out_sp, c), dtype=dtype)
+    pshape = padded_shape(info)
+    dxp = np.zeros((*pshape[:-1], cm), dtype=dtype)
+    if dy.size and cm:
+        w = w.reshape(*w.shape[:-2], cm).astype(dtype, copy=False)
+        merge = info.strides[-1] == 1
+        wl = out_sp[-1]
+        if merge:
+            dyv = dy.reshape(n, *out_sp[:-1], wl * cm)
+            dxv = dxp.reshape(*dxp.shape[:-2], dxp.shape[-2] * cm)
+        else:
+            dyv, dxv = dy, dxp
+        tmp = np.empty(dyv.shape, dtype=dtype)
         for k, sl in tap_slices(info.filter_spatial, info.strides, info.dilations, out_sp):
-            if mult == 1:
-                np.multiply(dy4[..., 0], w[k][:, 0], out=tmp)
+            if merge:
+                start = sl[-2].start * cm
+                view = dxv[(*sl[:-2], slice(start, start + wl * cm))]
+                np.multiply(dyv, np.tile(w[k], wl), out=tmp)
             else:
-                np.einsum("...cm,cm->...c", dy4, w[k], out=tmp)
-            dxp[sl] += tmp
+                view = dxv[sl]
+                np.multiply(dyv, w[k], out=tmp)
+            np.add(view, tmp, out=view)
+    if mult > 1:  # sum the m copies of each channel (a loop: NumPy's sum over a short last axis is slow)
+        d5 = dxp.reshape(*pshape, mult)
+        acc = d5[..., 0].copy()
+        for i in range(1, mult):
+            acc += d5[..., i]
+        dxp = acc
     if not _needs_pad(info):
         return dxp
     return np.ascontiguousarray(dxp[interior(info.pad_before, info.in_spatial)])

@@ -2,8 +2,9 @@
 rotate_with_offset, transform, non-max suppression).
 
 Coordinates follow TF.js's cpu backend exactly: index and weight vectors are computed once per axis in
-double precision (as JavaScript does), the pixels are gathered with them, and the result is stored in the
-output dtype. Non-max suppression is TF.js's sequential algorithm (a score-sorted candidate list, soft-NMS
+double precision (as JavaScript does), the pixels are gathered with them one axis at a time (np.take),
+float inputs are interpolated in the output float dtype (within an ulp or two of TF.js's per-pixel double
+math), and the gradients are the gathers' adjoints (run-length sums, dense matrices as a fallback). Non-max suppression is TF.js's sequential algorithm (a score-sorted candidate list, soft-NMS
 re-insertion), run on Python floats so ties and comparisons come out as in JavaScript.
 """
 from __future__ import annotations
@@ -69,10 +70,84 @@ def _nearest_matrix(in_size: int, out_size: int, align_corners: bool, half_pixel
 
 
 def _separable_adjoint(dy: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """dx[b, h, w, c] = sum_{r, s} rows[r, h] * dy[b, r, s, c] * cols[s, w]."""
+    """dx[b, h, w, c] = sum_{r, s} rows[r, h] * dy[b, r, s, c] * cols[s, w] (dense fallback)."""
     t = np.tensordot(rows, dy, axes=([0], [1]))          # (H, B, S, C)
     t = np.tensordot(t, cols, axes=([2], [0]))           # (H, B, C, W)
     return np.ascontiguousarray(t.transpose(1, 0, 3, 2))
+
+
+# Fast paths. Every resize is separable: one pass along the height axis and one along the flattened
+# (width * channels) axis of the [B, H, W * C] view (np.take with channel-expanded indices copies 4-byte
+# items instead of C-element chunks). Each pass is a gather with an index vector (np.take along one axis),
+# plus, for bilinear, an in-place lerp in the compute dtype. The axis order is picked so that the
+# intermediate array is the smaller one.
+
+def _expand(idx: np.ndarray, ch: int) -> np.ndarray:
+    """Indices into the flattened (W * C) axis for per-column indices idx."""
+    return (idx[:, None] * ch + np.arange(ch)).reshape(-1)
+
+
+def _lerp_take(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, frac: np.ndarray, axis: int) -> np.ndarray:
+    """x[lo] + (x[hi] - x[lo]) * frac along axis (frac already shaped to broadcast), in x's dtype."""
+    out = np.take(x, lo, axis=axis)
+    t = np.take(x, hi, axis=axis)
+    with np.errstate(invalid="ignore", over="ignore"):
+        t -= out
+        t *= frac
+        out += t
+    return out
+
+
+_MAX_RUN = 16  # beyond this many outputs reading one input pixel, the dense adjoint is used
+
+
+def _runs_ok(*idx: np.ndarray) -> bool:
+    """Whether the index vectors are nondecreasing with runs short enough for _take_adjoint."""
+    for i in idx:
+        if i.size < 2:
+            continue
+        if not (np.diff(i) >= 0).all():
+            return False
+        _, counts = np.unique(i, return_counts=True)
+        if counts.max() > _MAX_RUN:
+            return False
+    return True
+
+
+def _take_adjoint(v: np.ndarray, idx: np.ndarray, size: int, axis: int, ch: int = 1,
+                  out: np.ndarray | None = None):
+    """The adjoint of np.take(., _expand(idx, ch), axis) for a nondecreasing idx: out[j] (+)= the sum of
+    v[i] over the run of i with idx[i] == j; one gather per position in a run (runs are short)."""
+    uniq, starts, counts = np.unique(idx, return_index=True, return_counts=True)
+    if out is None:
+        shape = list(v.shape)
+        shape[axis] = size * ch
+        out = np.zeros(shape, dtype=v.dtype)
+    lead = (slice(None),) * axis
+    acc = np.take(v, _expand(starts, ch), axis=axis)
+    for k in range(1, int(counts.max())):
+        sel = np.flatnonzero(counts > k)
+        part = np.take(v, _expand(starts[sel] + k, ch), axis=axis)
+        if sel[-1] - sel[0] + 1 == sel.size:                # a contiguous block (the usual case)
+            view = acc[(*lead, slice(sel[0] * ch, (sel[-1] + 1) * ch))]
+            view += part
+        else:
+            acc[(*lead, _expand(sel, ch))] += part
+    if uniq.size == size:
+        out += acc
+    else:
+        out[(*lead, _expand(uniq, ch))] += acc
+    return out
+
+
+def _bilinear_adjoint_axis(v, lo, hi, frac, size, axis, ch=1):
+    """The adjoint of _lerp_take: weights (1 - frac) to lo and frac to hi."""
+    shape = [1] * v.ndim
+    shape[axis] = frac.shape[0] * ch
+    f = np.repeat(frac.astype(v.dtype), ch).reshape(shape)
+    g = 1 - f
+    out = _take_adjoint(v * g, lo, size, axis, ch)
+    return _take_adjoint(v * f, hi, size, axis, ch, out)
 
 
 # ---- resize ---------------------------------------------------------------------------------------
@@ -86,24 +161,18 @@ def resize_bilinear(images, *, size, align_corners=False, half_pixel_centers=Fal
         return np.zeros((batch, out_h, out_w, ch), dtype=out_dtype)
     y0, y1, fy = _bilinear_axis(in_h, out_h, align_corners, half_pixel_centers)
     x0, x1, fx = _bilinear_axis(in_w, out_w, align_corners, half_pixel_centers)
-    x = images.astype(np.float64, copy=False)
-    fx = fx[:, None]
-    fy = fy[:, None, None]
-    # The same arithmetic as TF.js per pixel (interpolate along the row, then between the two rows);
-    # when the image grows in height, the rows are interpolated once and then picked.
-    if in_h <= out_h:
-        left = np.take(x, x0, axis=2)
-        rows = left + (np.take(x, x1, axis=2) - left) * fx              # (B, in_h, out_w, C)
-        top, bot = np.take(rows, y0, axis=1), np.take(rows, y1, axis=1)
+    # float inputs interpolate in the output float dtype (TF.js computes each pixel in double and rounds
+    # once: results agree to an ulp or two); integer inputs in double, as TF.js, then rounded to float.
+    ct = np.promote_types(images.dtype, out_dtype) if images.dtype.kind == "f" else np.dtype(np.float64)
+    x = images.astype(ct, copy=False).reshape(batch, in_h, in_w * ch)
+    fx = np.repeat(fx.astype(ct), ch)                    # per flattened (column, channel)
+    fy = fy.astype(ct)[:, None]
+    xi0, xi1 = _expand(x0, ch), _expand(x1, ch)
+    if in_h * out_w <= out_h * in_w:                     # columns first: the smaller intermediate
+        res = _lerp_take(_lerp_take(x, xi0, xi1, fx, 2), y0, y1, fy, 1)
     else:
-        t, b = np.take(x, y0, axis=1), np.take(x, y1, axis=1)          # (B, out_h, in_w, C)
-        tl, bl = np.take(t, x0, axis=2), np.take(b, x0, axis=2)
-        top = tl + (np.take(t, x1, axis=2) - tl) * fx
-        bot = bl + (np.take(b, x1, axis=2) - bl) * fx
-    bot -= top
-    bot *= fy
-    bot += top
-    return bot.astype(out_dtype)
+        res = _lerp_take(_lerp_take(x, y0, y1, fy, 1), xi0, xi1, fx, 2)
+    return res.reshape(batch, out_h, out_w, ch).astype(out_dtype, copy=False)
 
 
 @kernel("ResizeNearestNeighbor")
@@ -113,29 +182,44 @@ def resize_nearest_neighbor(images, *, size, align_corners=False, half_pixel_cen
     if out_h * out_w * batch * ch == 0:
         return np.zeros((batch, out_h, out_w, ch), dtype=images.dtype)
     rows = _nearest_axis(in_h, out_h, align_corners, half_pixel_centers)
-    cols = _nearest_axis(in_w, out_w, align_corners, half_pixel_centers)
-    return np.take(np.take(images, rows, axis=1), cols, axis=2)
+    cols = _expand(_nearest_axis(in_w, out_w, align_corners, half_pixel_centers), ch)
+    x = images.reshape(batch, in_h, in_w * ch)
+    if in_h * out_w <= out_h * in_w:
+        res = np.take(np.take(x, cols, axis=2), rows, axis=1)
+    else:
+        res = np.take(np.take(x, rows, axis=1), cols, axis=2)
+    return res.reshape(batch, out_h, out_w, ch)
 
 
 @kernel("ResizeBilinearGrad")
 def resize_bilinear_grad(dy, images, *, align_corners=False, half_pixel_centers=False, size=None):
     """The adjoint of ResizeBilinear (TF.js's cpu kernel ignores half_pixel_centers; this one does not)."""
-    _, in_h, in_w, _ = images.shape
+    batch, in_h, in_w, ch = images.shape
     _, out_h, out_w, _ = dy.shape
     dt = dy.dtype if dy.dtype.kind == "f" else to_numpy("float32")
-    rows = _bilinear_matrix(in_h, out_h, align_corners, half_pixel_centers, dt)
-    cols = _bilinear_matrix(in_w, out_w, align_corners, half_pixel_centers, dt)
-    return _separable_adjoint(dy.astype(dt, copy=False), rows, cols)
+    dy = dy.astype(dt, copy=False)
+    y0, y1, fy = _bilinear_axis(in_h, out_h, align_corners, half_pixel_centers)
+    x0, x1, fx = _bilinear_axis(in_w, out_w, align_corners, half_pixel_centers)
+    if dy.size == 0 or images.size == 0 or not _runs_ok(y0, y1, x0, x1):
+        rows = _bilinear_matrix(in_h, out_h, align_corners, half_pixel_centers, dt)
+        cols = _bilinear_matrix(in_w, out_w, align_corners, half_pixel_centers, dt)
+        return _separable_adjoint(dy, rows, cols)
+    t = _bilinear_adjoint_axis(dy.reshape(batch, out_h, out_w * ch), y0, y1, fy, in_h, 1)
+    return _bilinear_adjoint_axis(t, x0, x1, fx, in_w, 2, ch).reshape(batch, in_h, in_w, ch)
 
 
 @kernel("ResizeNearestNeighborGrad")
 def resize_nearest_neighbor_grad(dy, images, *, align_corners=False, half_pixel_centers=False, size=None):
     """The adjoint of ResizeNearestNeighbor: each dy value goes to the pixel it was read from."""
-    _, in_h, in_w, _ = images.shape
+    batch, in_h, in_w, ch = images.shape
     _, out_h, out_w, _ = dy.shape
-    rows = _nearest_matrix(in_h, out_h, align_corners, half_pixel_centers, dy.dtype)
-    cols = _nearest_matrix(in_w, out_w, align_corners, half_pixel_centers, dy.dtype)
-    return _separable_adjoint(dy, rows, cols)
+    rows = _nearest_axis(in_h, out_h, align_corners, half_pixel_centers)
+    cols = _nearest_axis(in_w, out_w, align_corners, half_pixel_centers)
+    if dy.size == 0 or images.size == 0 or not _runs_ok(rows, cols):
+        return _separable_adjoint(dy, _nearest_matrix(in_h, out_h, align_corners, half_pixel_centers, dy.dtype),
+                                  _nearest_matrix(in_w, out_w, align_corners, half_pixel_centers, dy.dtype))
+    t = _take_adjoint(dy.reshape(batch, out_h, out_w * ch), rows, in_h, 1)
+    return _take_adjoint(t, cols, in_w, 2, ch).reshape(batch, in_h, in_w, ch)
 
 
 # ---- crop, flip, rotate, transform -----------------------------------------------------------------

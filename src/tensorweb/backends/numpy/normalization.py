@@ -20,6 +20,21 @@ def _like_input(res: np.ndarray, x: np.ndarray) -> np.ndarray:
         return np.where(np.isfinite(res), np.trunc(res), 0).astype(x.dtype)
 
 
+def _row_view(x: np.ndarray, params: list) -> tuple | None:
+    """For a C-contiguous x [..., W, C] and per-channel params (shape (C,) or (1,)), x as [rows, W * C]
+    with each param tiled W times: NumPy then broadcasts along W * C-long rows instead of C-long ones.
+    None when that does not apply."""
+    if x.ndim < 2 or not x.flags.c_contiguous or x.size == 0:
+        return None
+    c = x.shape[-1]
+    if not all(p.ndim <= 1 and p.size in (1, c) for p in params):
+        return None
+    w = x.shape[-2]
+    if w < 2 or c * w > (1 << 16):
+        return None
+    return (x.reshape(-1, w * c), [np.tile(np.broadcast_to(p.reshape(-1), (c,)), w) for p in params])
+
+
 @kernel("FusedBatchNorm")
 def fused_batch_norm(x, mean, variance, *rest, variance_epsilon=0.001, has_offset=False, has_scale=False,
                      out=None):
@@ -32,10 +47,16 @@ def fused_batch_norm(x, mean, variance, *rest, variance_epsilon=0.001, has_offse
         inv = 1.0 / np.sqrt(variance.astype(ft, copy=False) + ft.type(variance_epsilon))
         if scale is not None:
             inv = inv * scale.astype(ft, copy=False)
-        res = np.subtract(xf, mean.astype(ft, copy=False))
-        np.multiply(res, inv, out=res)
+        params = [mean.astype(ft, copy=False), inv] + ([offset.astype(ft, copy=False)] if offset is not None else [])
+        shape = xf.shape
+        rows = _row_view(xf, params)
+        if rows is not None:  # per-channel params: broadcast along long rows (same arithmetic, long loops)
+            xf, params = rows
+        res = np.subtract(xf, params[0])
+        np.multiply(res, params[1], out=res)
         if offset is not None:
-            np.add(res, offset.astype(ft, copy=False), out=res)
+            np.add(res, params[2], out=res)
+        res = res.reshape(np.broadcast_shapes(shape, *(p.shape for p in params)) if rows is None else shape)
     res = _like_input(res, x)
     if out is not None:
         out[...] = res
