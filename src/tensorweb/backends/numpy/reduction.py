@@ -10,7 +10,8 @@ from ._base import kernel
 
 @kernel("Sum")
 def sum_(x, *, axis, keep_dims):
-    return np.sum(x, axis=axis, keepdims=keep_dims, dtype=x.dtype)
+    with np.errstate(invalid="ignore", over="ignore"):  # Inf + -Inf is NaN, silently, as in TF.js
+        return np.sum(x, axis=axis, keepdims=keep_dims, dtype=x.dtype)
 
 
 @kernel("Mean")
