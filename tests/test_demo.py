@@ -1,4 +1,4 @@
-"""The README's main job runs and learns: Iris trained with ops + autodiff + Adam."""
+"""The README's main job runs and learns: Iris, with the Ops API and with the Layers API."""
 import re
 
 import pytest
@@ -14,10 +14,12 @@ def test_iris_data_is_fishers():
     assert x[:, 2].max() == pytest.approx(6.9)
 
 
-def test_demo_trains_to_high_held_out_accuracy(capsys):
+def test_demo_trains_both_apis_to_high_held_out_accuracy(capsys):
     assert demo.main(["--epochs", "300", "--seed", "0"]) == 0
     out = capsys.readouterr().out
-    acc = float(re.search(r"held-out accuracy: ([0-9.]+)", out).group(1))
-    assert acc >= 0.85
-    losses = [float(v) for v in re.findall(r"loss ([0-9.]+)", out)]
+    ops_acc, layers_acc = (float(v) for v in re.search(
+        r"held-out accuracy: ops API ([0-9.]+), layers API ([0-9.]+)", out).groups())
+    assert ops_acc >= 0.85 and layers_acc >= 0.85
+    losses = [float(v) for v in re.findall(r"step +\d+ +loss ([0-9.]+)", out)]
     assert losses[-1] < losses[0] / 10
+    assert "Total params: 131" in out  # (4*16 + 16) + (16*3 + 3), in Keras' summary table

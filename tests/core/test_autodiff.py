@@ -98,3 +98,28 @@ def test_check_gradients_catches_a_wrong_rule():
             check_gradients(lambda a: run("Twice", (a,)), [np.array([1.0, 2.0])])
     finally:
         tw.unregister_kernel("Twice", "numpy")
+
+
+def test_lazy_gradients_run_only_for_inputs_on_the_path():
+    from tensorweb.ops._base import run
+    calls = []
+    tw.register_kernel("ScaleBy", "numpy", lambda x, s: x * s)
+
+    def grad(dy, inputs, outputs, attrs):
+        x, s = inputs
+
+        def dx():
+            calls.append("x")
+            return dy * s
+
+        def ds():
+            calls.append("s")
+            return (dy * x).sum()
+        return dx, ds
+    tw.register_gradient("ScaleBy", grad)
+    try:
+        data, scale = tw.tensor([1.0, 2.0]), tw.tensor(3.0)
+        g = tw.grad(lambda s: run("ScaleBy", (data, s)).sum())(scale)
+        assert g.item() == 3.0 and calls == ["s"]  # d/d data was never computed
+    finally:
+        tw.unregister_kernel("ScaleBy", "numpy")

@@ -453,6 +453,8 @@ class Engine:
             for x, dx in zip(inputs, input_grads):
                 if dx is None or x.id not in tracked:
                     continue
+                if callable(dx):  # a lazy gradient: computed only for inputs on the path to the sources
+                    dx = dx()
                 if not isinstance(dx, Tensor):
                     dx = self.to_tensor(dx)
                 if dx.dtype != "float32":

@@ -59,7 +59,9 @@ def register_gradient(kernel_name: str, fn: GradFn) -> None:
     """Registers the gradient of a kernel: fn(dy, inputs, outputs, attrs) -> gradients per input.
 
     dy is a Tensor for single-output kernels and a list (None where an output got no gradient) for
-    multi-output kernels. Return one entry per input, None for inputs that get no gradient.
+    multi-output kernels. Return one entry per input: a Tensor, None for inputs that get no gradient, or a
+    zero-argument callable computing the gradient, which runs only if that input leads to a source (as
+    TF.js's gradient thunks: a frozen layer's input gradient is never computed).
     """
     _gradients[kernel_name] = fn
 

@@ -282,19 +282,19 @@ def _conv_grads(fwd: str, bp_input: str, bp_filter: str):
     def grad(dy, inputs, outputs, attrs):
         x, f = inputs
         a = _bp_attrs(attrs)
-        dx = run(bp_input, (dy, f), {**a, "input_shape": tuple(x.shape)})
-        df = run(bp_filter, (x, dy), {**a, "filter_shape": tuple(f.shape)})
-        return dx, df
+        return (lambda: run(bp_input, (dy, f), {**a, "input_shape": tuple(x.shape)}),
+                lambda: run(bp_filter, (x, dy), {**a, "filter_shape": tuple(f.shape)}))
 
     def grad_input(ddx, inputs, outputs, attrs):  # y = bp_input(dy, f)
         dy, f = inputs
         a = _bp_attrs(attrs)
-        return run(fwd, (ddx, f), a), run(bp_filter, (ddx, dy), {**a, "filter_shape": tuple(f.shape)})
+        return (lambda: run(fwd, (ddx, f), a),
+                lambda: run(bp_filter, (ddx, dy), {**a, "filter_shape": tuple(f.shape)}))
 
     def grad_filter(ddf, inputs, outputs, attrs):  # y = bp_filter(x, dy)
         x, dy = inputs
         a = _bp_attrs(attrs)
-        return run(bp_input, (dy, ddf), {**a, "input_shape": tuple(x.shape)}), run(fwd, (x, ddf), a)
+        return lambda: run(bp_input, (dy, ddf), {**a, "input_shape": tuple(x.shape)}), lambda: run(fwd, (x, ddf), a)
 
     gradient(fwd)(grad)
     gradient(bp_input)(grad_input)
@@ -310,4 +310,5 @@ _conv_grads("DepthwiseConv2dNative", "DepthwiseConv2dNativeBackpropInput", "Dept
 def _dilation2d_grad(dy, inputs, outputs, attrs):
     x, f = inputs
     a = {"strides": attrs["strides"], "pad": attrs["pad"], "dilations": attrs.get("dilations", 1)}
-    return run("Dilation2DBackpropInput", (x, f, dy), a), run("Dilation2DBackpropFilter", (x, f, dy), a)
+    return (lambda: run("Dilation2DBackpropInput", (x, f, dy), a),
+            lambda: run("Dilation2DBackpropFilter", (x, f, dy), a))

@@ -164,8 +164,8 @@ def _fused_conv_grad(fwd: str, bp_input: str, bp_filter: str):
             z = run(fwd, (x, f), conv_attrs)
             return add(z, bias) if bias is not None else z
         d, dw = _activation_grad(dy, outputs[0], attrs, prelu_w, pre_fn)
-        out = [run(bp_input, (d, f), {**conv_attrs, "input_shape": tuple(x.shape)}),
-               run(bp_filter, (x, d), {**conv_attrs, "filter_shape": tuple(f.shape)})]
+        out = [lambda: run(bp_input, (d, f), {**conv_attrs, "input_shape": tuple(x.shape)}),
+               lambda: run(bp_filter, (x, d), {**conv_attrs, "filter_shape": tuple(f.shape)})]
         if bias is not None:
             out.append(unbroadcast(d, bias.shape))
         if prelu_w is not None:

@@ -124,14 +124,14 @@ def _batch_mat_mul_grad(dy, inputs, outputs, attrs):
     a, b = inputs
     ta, tb = attrs["transpose_a"], attrs["transpose_b"]
     if not ta and not tb:
-        da, db = mat_mul(dy, b, False, True), mat_mul(a, dy, True, False)
+        da, db = (dy, b, False, True), (a, dy, True, False)
     elif not ta and tb:
-        da, db = mat_mul(dy, b, False, False), mat_mul(dy, a, True, False)
+        da, db = (dy, b, False, False), (dy, a, True, False)
     elif ta and not tb:
-        da, db = mat_mul(b, dy, False, True), mat_mul(a, dy, False, False)
+        da, db = (b, dy, False, True), (a, dy, False, False)
     else:
-        da, db = mat_mul(b, dy, True, True), mat_mul(dy, a, True, True)
-    return unbroadcast(da, a.shape), unbroadcast(db, b.shape)
+        da, db = (b, dy, True, True), (dy, a, True, True)
+    return lambda: unbroadcast(mat_mul(*da), a.shape), lambda: unbroadcast(mat_mul(*db), b.shape)
 
 
 # ---- norm -----------------------------------------------------------------------------------------
