@@ -65,7 +65,7 @@ def layers_api(x_train, y_train, x_test, y_test, epochs: int, seed: int) -> floa
     tw.set_random_seed(seed)
     model = L.Sequential([L.Input((4,), name="measurements"), L.Dense(16, activation="relu", name="hidden"),
                           L.Dense(3, activation="softmax", name="species")], name="iris_classifier")
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(optimizer=tw.train.adam(0.01), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.summary()
     history = model.fit(x_train, y_train, batch_size=16, epochs=epochs, validation_split=0.15, verbose=1)
     loss, acc = model.evaluate(x_test, y_test, verbose=0)
@@ -80,7 +80,7 @@ def layers_api(x_train, y_train, x_test, y_test, epochs: int, seed: int) -> floa
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--epochs", type=int, default=300, help="steps of the Ops API part (the Layers API part "
-                                                           "trains epochs // 3 epochs)")
+                                                           "trains epochs // 10 epochs)")
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args(argv)
 
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     print("1. Ops API: a network written with tw ops, trained with tw.train.adam and autodiff")
     ops_acc = ops_api(x_train, y_train, x_test, y_test, args.epochs, args.seed)
     print("\n2. Layers API: the same task, Keras-style")
-    layers_acc = layers_api(x_train, y_train, x_test, y_test, max(args.epochs // 3, 1), args.seed)
+    layers_acc = layers_api(x_train, y_train, x_test, y_test, max(args.epochs // 10, 1), args.seed)
     print(f"\nheld-out accuracy: ops API {ops_acc:.3f}, layers API {layers_acc:.3f}; "
           f"tensors alive at the end: {tw.memory().num_tensors}")
     return 0

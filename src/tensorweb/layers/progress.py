@@ -78,8 +78,8 @@ class Progbar:
         time_per_unit = self._step_duration(current, now)
         out = self._out()
         if self.verbose == 1:
-            if now - self._last_update < self.interval and not finalize:
-                return
+            if not finalize and (now - self._last_update < self.interval or not self._colour()):
+                return  # redraws only on a terminal; a pipe or file gets each epoch's final line
             colour = self._colour()
 
             def bold(s: str) -> str:
