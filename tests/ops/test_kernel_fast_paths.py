@@ -6,6 +6,8 @@ import itertools
 import numpy as np
 import pytest
 
+import tensorweb as tw
+
 from tensorweb.backends.numpy import convolution as conv_k
 from tensorweb.backends.numpy import image as image_k
 from tensorweb.backends.numpy import normalization as norm_k
@@ -181,3 +183,13 @@ def test_depthwise_backprop_input_is_the_adjoint(xs, ws, strides, dil, pad):
         e[idx] = 1
         ref[idx] = (_depthwise_ref(e, w, strides, dil, (pad[1], pad[2])) * dy).sum()
     np.testing.assert_allclose(dx, ref, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("op", [tw.add, tw.sub, tw.mul])
+def test_per_channel_broadcast_fast_path_matches_numpy(op):
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((3, 7, 9, 16)).astype(np.float32)
+    b = rng.standard_normal(16).astype(np.float32)
+    ref = {tw.add: np.add, tw.sub: np.subtract, tw.mul: np.multiply}[op]
+    np.testing.assert_array_equal(op(x, b).numpy(), ref(x, b))
+    np.testing.assert_array_equal(op(b, x).numpy(), ref(b, x))

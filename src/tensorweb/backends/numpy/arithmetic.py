@@ -3,25 +3,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._base import kernel
+from ._base import channel_rows, kernel
 
 
-@kernel("Add")
-def add(a, b, out=None):
-    with np.errstate(invalid="ignore", over="ignore"):  # Inf - Inf, 0 * Inf: NaN silently, as in TF.js
-        return np.add(a, b, out=out)
+def _elementwise(ufunc):
+    def k(a, b, out=None):
+        with np.errstate(invalid="ignore", over="ignore"):  # Inf - Inf, 0 * Inf: NaN silently, as in TF.js
+            rows = channel_rows(a, b) if out is None else None
+            if rows is not None:  # [..., C] with a per-channel [C]: long rows instead of C-long loops
+                return ufunc(*rows).reshape(a.shape)
+            return ufunc(a, b, out=out)
+    k.__name__ = k.__qualname__ = ufunc.__name__
+    return k
 
 
-@kernel("Sub")
-def sub(a, b, out=None):
-    with np.errstate(invalid="ignore", over="ignore"):  # Inf - Inf, 0 * Inf: NaN silently, as in TF.js
-        return np.subtract(a, b, out=out)
-
-
-@kernel("Multiply")
-def multiply(a, b, out=None):
-    with np.errstate(invalid="ignore", over="ignore"):  # Inf - Inf, 0 * Inf: NaN silently, as in TF.js
-        return np.multiply(a, b, out=out)
+for _name, _ufunc in {"Add": np.add, "Sub": np.subtract, "Multiply": np.multiply}.items():
+    kernel(_name)(_elementwise(_ufunc))
 
 
 @kernel("RealDiv")

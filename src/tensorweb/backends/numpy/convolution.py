@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from ._base import kernel
+from ._base import channel_rows, kernel
 from ._windows import (conv_info_cached, full_pads, interior, pad_input, padded_shape, strided_input, tap_slices,
                        windows)
 
@@ -413,7 +413,11 @@ def _bias_act(y, extra, has_bias, activation, leakyrelu_alpha):
         if np.broadcast_shapes(y.shape, bias.shape) != y.shape:
             y = y + bias
         else:
-            y += bias
+            rows = channel_rows(y, bias)
+            if rows is not None:
+                np.add(rows[0], rows[1], out=rows[0])
+            else:
+                y += bias
     return apply_activation(y, activation, leakyrelu_alpha, prelu)
 
 
