@@ -123,7 +123,8 @@ def _activation_grad(dy: Tensor, y: Tensor, attrs: dict, prelu_w: Tensor | None,
     if act == "linear":
         return dy, None
     if act == "relu":
-        return mul(dy, cast(greater(y, 0), dy.dtype)), None
+        from .basic_math import step
+        return mul(dy, step(y)), None
     if act == "relu6":
         return mul(dy, cast(logical_and(greater(y, 0), less(y, 6)), dy.dtype)), None
     if act == "elu":
