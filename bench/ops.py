@@ -5,11 +5,16 @@
 
 Each row: the median of N warm runs for each library on the same input values (PyTorch convolutions
 and pools use its native NCHW layout, tensorweb NHWC as TF.js). ratio = tensorweb ms / PyTorch ms.
+Each library is timed in its own child process, one after the other: in one process, OpenBLAS's and
+PyTorch's OpenMP worker threads spin against each other on 2 cores and distort both sides.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import platform
+import subprocess
+import sys
 import statistics
 import time
 from typing import Callable
@@ -123,25 +128,37 @@ def cases(rng: np.random.Generator):
     return out
 
 
+def time_side(side: str, repeat: int) -> list[tuple[str, str, float]]:
+    rows = []
+    for name, shape, tw_fn, torch_fn in cases(np.random.default_rng(0)):
+        rows.append((name, shape, median_ms(tw_fn if side == "tensorweb" else torch_fn, repeat)))
+    return rows
+
+
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--repeat", type=int, default=30)
-    p.add_argument("--markdown", action="store_true")
+    p.add_argument("--side", choices=["tensorweb", "torch"], help=argparse.SUPPRESS)
     args = p.parse_args()
-    rng = np.random.default_rng(0)
-    rows = []
-    for name, shape, tw_fn, torch_fn in cases(rng):
-        t_tw = median_ms(tw_fn, args.repeat)
-        t_pt = median_ms(torch_fn, args.repeat) if torch else float("nan")
-        rows.append((name, shape, t_tw, t_pt, t_tw / t_pt))
+    if args.side:
+        json.dump(time_side(args.side, args.repeat), sys.stdout)
+        return
+    sides = ["tensorweb"] + (["torch"] if torch else [])
+    timed = {}
+    for side in sides:
+        out = subprocess.run([sys.executable, __file__, "--side", side, "--repeat", str(args.repeat)],
+                             capture_output=True, text=True, check=True).stdout
+        timed[side] = json.loads(out)
     peer = f"PyTorch {torch.__version__}" if torch else "PyTorch (not installed)"
     print(f"# tensorweb {tw.__version__} (NumPy {np.__version__}) vs {peer}, {platform.machine()}, "
-          f"{platform.python_version()}, median of {args.repeat} warm runs")
+          f"Python {platform.python_version()}, median of {args.repeat} warm runs, each library in its own "
+          f"process")
     print()
     print("| op | shape | tensorweb ms | PyTorch ms | ratio |")
     print("|---|---|---:|---:|---:|")
-    for name, shape, a, b, ratio in rows:
-        print(f"| {name} | {shape} | {a:.3f} | {b:.3f} | {ratio:.2f} |")
+    for i, (name, shape, a) in enumerate(timed["tensorweb"]):
+        b = timed["torch"][i][2] if "torch" in timed else float("nan")
+        print(f"| {name} | {shape} | {a:.3f} | {b:.3f} | {a / b:.2f} |")
 
 
 if __name__ == "__main__":
