@@ -5,7 +5,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import tensorweb as tw
 from tensorweb.errors import InvalidArgumentError, ShapeError
 from tensorweb.layers import convolutional as C
 from tensorweb.layers.functional import Input, Model
