@@ -122,6 +122,30 @@ class _ConvCommon(Layer):
     def _kind(self) -> str:
         return f"{type(self).__name__} {self.name!r}"
 
+    def _set_geometry(self, rank: int, kernel_size: Any, strides: Any, dilation_rate: Any, padding: str,
+                      data_format: str | None, allow_causal: bool = False) -> None:
+        """Checks and stores the window arguments every convolution layer shares (Keras' names)."""
+        who = type(self).__name__
+        self.rank = rank
+        self.kernel_size = standardize_tuple(kernel_size, rank, "kernel_size", who)
+        self.strides = standardize_tuple(strides, rank, "strides", who)
+        self.dilation_rate = standardize_tuple(dilation_rate, rank, "dilation_rate", who)
+        self.padding = standardize_padding(padding, who, allow_causal=allow_causal)
+        self.data_format = standardize_data_format(data_format, who)
+        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
+            raise InvalidArgumentError(f"{who}: strides > 1 is not supported together with dilation_rate > 1, "
+                                       f"got strides={self.strides} and dilation_rate={self.dilation_rate}")
+
+    def _set_weight_options(self, activation: Any, use_bias: bool, **weights: tuple) -> None:
+        """Stores the activation and, for each weight (kernel=(initializer, regularizer, constraint), ...),
+        its `<weight>_initializer`, `<weight>_regularizer` and `<weight>_constraint`."""
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        for name, (init, reg, con) in weights.items():
+            setattr(self, f"{name}_initializer", initializers.get(init))
+            setattr(self, f"{name}_regularizer", regularizers.get(reg))
+            setattr(self, f"{name}_constraint", constraints.get(con))
+
     def _layout(self) -> str:
         spatial = _SPATIAL_NAMES[self.rank]
         return f"(batch, {spatial}, channels)" if self.data_format == "channels_last" else \
@@ -210,22 +234,10 @@ class _BaseConv(_ConvCommon):
             raise InvalidArgumentError(f"{who}: LoRA (lora_rank) is not supported")
         self.filters = filters
         self.groups = groups
-        self.kernel_size = standardize_tuple(kernel_size, rank, "kernel_size", who)
-        self.strides = standardize_tuple(strides, rank, "strides", who)
-        self.dilation_rate = standardize_tuple(dilation_rate, rank, "dilation_rate", who)
-        self.padding = standardize_padding(padding, who, allow_causal=rank == 1)
-        self.data_format = standardize_data_format(data_format, who)
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise InvalidArgumentError(f"{who}: strides > 1 is not supported together with dilation_rate > 1, "
-                                       f"got strides={self.strides} and dilation_rate={self.dilation_rate}")
-        self.activation = activations.get(activation)
-        self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        self._set_geometry(rank, kernel_size, strides, dilation_rate, padding, data_format, allow_causal=rank == 1)
+        self._set_weight_options(activation, use_bias,
+                                 kernel=(kernel_initializer, kernel_regularizer, kernel_constraint),
+                                 bias=(bias_initializer, bias_regularizer, bias_constraint))
 
     def build(self, input_shape: Any) -> None:
         channels = self._known_channels(input_shape)
@@ -405,16 +417,10 @@ class _BaseConvTranspose(_ConvCommon):
         if groups != 1:
             raise InvalidArgumentError(f"{who}: groups is not supported by transposed convolutions, got "
                                        f"groups={groups!r}")
-        self.rank = rank
-        filters = _positive_int(filters, "filters", who)
-        self.filters = filters
-        self.kernel_size = standardize_tuple(kernel_size, rank, "kernel_size", who)
-        self.strides = standardize_tuple(strides, rank, "strides", who)
-        self.dilation_rate = standardize_tuple(dilation_rate, rank, "dilation_rate", who)
-        self.padding = standardize_padding(padding, who)
+        self.filters = _positive_int(filters, "filters", who)
+        self._set_geometry(rank, kernel_size, strides, dilation_rate, padding, data_format)
         self.output_padding = None if output_padding is None else \
             standardize_tuple(output_padding, rank, "output_padding", who, allow_zero=True)
-        self.data_format = standardize_data_format(data_format, who)
         if self.output_padding is not None:
             for i, (op, s) in enumerate(zip(self.output_padding, self.strides)):
                 if op >= s:
@@ -422,17 +428,9 @@ class _BaseConvTranspose(_ConvCommon):
                         f"{who}: output_padding must be strictly less than strides in every dimension; at "
                         f"dimension {i} output_padding is {op} and strides is {s} (output_padding="
                         f"{self.output_padding}, strides={self.strides})")
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise InvalidArgumentError(f"{who}: strides > 1 is not supported together with dilation_rate > 1, "
-                                       f"got strides={self.strides} and dilation_rate={self.dilation_rate}")
-        self.activation = activations.get(activation)
-        self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        self._set_weight_options(activation, use_bias,
+                                 kernel=(kernel_initializer, kernel_regularizer, kernel_constraint),
+                                 bias=(bias_initializer, bias_regularizer, bias_constraint))
 
     def build(self, input_shape: Any) -> None:
         channels = self._known_channels(input_shape)
@@ -572,24 +570,11 @@ class _BaseDepthwiseConv(_ConvCommon):
                  **kwargs: Any) -> None:
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         who = type(self).__name__
-        self.rank = rank
         self.depth_multiplier = _check_multiplier(depth_multiplier, who)
-        self.kernel_size = standardize_tuple(kernel_size, rank, "kernel_size", who)
-        self.strides = standardize_tuple(strides, rank, "strides", who)
-        self.dilation_rate = standardize_tuple(dilation_rate, rank, "dilation_rate", who)
-        self.padding = standardize_padding(padding, who)
-        self.data_format = standardize_data_format(data_format, who)
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise InvalidArgumentError(f"{who}: strides > 1 is not supported together with dilation_rate > 1, "
-                                       f"got strides={self.strides} and dilation_rate={self.dilation_rate}")
-        self.activation = activations.get(activation)
-        self.use_bias = use_bias
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.depthwise_constraint = constraints.get(depthwise_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        self._set_geometry(rank, kernel_size, strides, dilation_rate, padding, data_format)
+        self._set_weight_options(activation, use_bias,
+                                 depthwise=(depthwise_initializer, depthwise_regularizer, depthwise_constraint),
+                                 bias=(bias_initializer, bias_regularizer, bias_constraint))
 
     def build(self, input_shape: Any) -> None:
         channels = self._known_channels(input_shape)
@@ -693,29 +678,13 @@ class _BaseSeparableConv(_ConvCommon):
                  bias_constraint: Any = None, **kwargs: Any) -> None:
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         who = type(self).__name__
-        self.rank = rank
         self.depth_multiplier = _check_multiplier(depth_multiplier, who)
-        filters = _positive_int(filters, "filters", who)
-        self.filters = filters
-        self.kernel_size = standardize_tuple(kernel_size, rank, "kernel_size", who)
-        self.strides = standardize_tuple(strides, rank, "strides", who)
-        self.dilation_rate = standardize_tuple(dilation_rate, rank, "dilation_rate", who)
-        self.padding = standardize_padding(padding, who)
-        self.data_format = standardize_data_format(data_format, who)
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise InvalidArgumentError(f"{who}: strides > 1 is not supported together with dilation_rate > 1, "
-                                       f"got strides={self.strides} and dilation_rate={self.dilation_rate}")
-        self.activation = activations.get(activation)
-        self.use_bias = use_bias
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
-        self.pointwise_initializer = initializers.get(pointwise_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
-        self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.depthwise_constraint = constraints.get(depthwise_constraint)
-        self.pointwise_constraint = constraints.get(pointwise_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        self.filters = _positive_int(filters, "filters", who)
+        self._set_geometry(rank, kernel_size, strides, dilation_rate, padding, data_format)
+        self._set_weight_options(activation, use_bias,
+                                 depthwise=(depthwise_initializer, depthwise_regularizer, depthwise_constraint),
+                                 pointwise=(pointwise_initializer, pointwise_regularizer, pointwise_constraint),
+                                 bias=(bias_initializer, bias_regularizer, bias_constraint))
 
     def build(self, input_shape: Any) -> None:
         channels = self._known_channels(input_shape)
