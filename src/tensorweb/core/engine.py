@@ -108,7 +108,7 @@ class Scope:
         self._keep = []
 
     def __call__(self, fn: Callable) -> Callable:
-        engine, name = self._engine, self.name
+        engine = self._engine
 
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             return engine.tidy(fn, *args, **kwargs)
@@ -238,7 +238,7 @@ class Engine:
 
     # ---- kernels ----------------------------------------------------------------------------------
     def _load_kernel(self, name: str) -> Callable:
-        backend = self.backend
+        self.backend  # initializes the default backend on first use
         fn = registry.get_kernel(name, self._backend_name)  # raises, naming kernel and backend
         self._kernels[name] = fn
         return fn

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import DisposedError, DtypeError, InvalidArgumentError, ShapeError
+from ..errors import DisposedError, DtypeError, ShapeError
 
 
 class _Memory:

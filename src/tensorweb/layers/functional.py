@@ -12,7 +12,7 @@ import numpy as np
 from ..core.engine import ENGINE
 from ..core.tensor import Tensor
 from ..errors import InvalidArgumentError, ShapeError
-from .base import Layer, _dtype_name, _flatten, _shapes, unique_name
+from .base import Layer, _dtype_name, _flatten, unique_name
 from .serialization import builtin, deserialize, serialize
 from .training import Trainer
 

@@ -11,10 +11,9 @@ an Initializer class or instance, or any callable `f(shape, dtype)`.
 """
 from __future__ import annotations
 
-import inspect
 import math
 import numbers
-from typing import Any, Callable
+from typing import Any
 
 from .. import ops as _ops
 from ..core.engine import ENGINE

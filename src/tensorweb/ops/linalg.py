@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import numbers
-from typing import Any, Sequence
+from typing import Any
 
 from ..core.registry import gradient
 from ..core.tensor import Tensor

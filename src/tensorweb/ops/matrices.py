@@ -10,7 +10,7 @@ from typing import Any, Sequence
 from ..core.registry import gradient
 from ..core.tensor import Tensor
 from ..errors import DtypeError, InvalidArgumentError, ShapeError
-from ._base import broadcast_shapes, convert, convert_pair, normalize_axis, run, size_of
+from ._base import broadcast_shapes, convert, convert_pair, normalize_axis, run
 
 __all__ = ["mat_mul", "dot", "outer_product", "transpose", "norm", "euclidean_norm", "einsum"]
 

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import functools
 import itertools
-from typing import Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
+
+if TYPE_CHECKING:
+    from ...ops.conv_util import ConvInfo
 
 Ints = tuple[int, ...]
 
