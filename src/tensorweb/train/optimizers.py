@@ -165,17 +165,17 @@ class AdamOptimizer(Optimizer):
         return a.sub(1, self._acc_beta1), a.sub(1, self._acc_beta2)
 
     def _update(self, var: Variable, grad: Tensor, slots: list[Variable], state: Any) -> None:
-        a, b = _ops()
+        # TF.js's rule, as one fused kernel (TF's ApplyAdam):
+        # m' = m b1 + g (1 - b1); v' = v b2 + g^2 (1 - b2); var' = -lr m'/(1-b1^t) / (sqrt(v'/(1-b2^t)) + eps) + var
+        from ..ops._base import run
         m, v = slots
         one_minus_acc_beta1, one_minus_acc_beta2 = state
-        new_m = a.add(a.mul(m, self.beta1), a.mul(grad, 1 - self.beta1))
-        new_v = a.add(a.mul(v, self.beta2), a.mul(b.square(grad), 1 - self.beta2))
-        m_hat = a.div(new_m, one_minus_acc_beta1)
-        v_hat = a.div(new_v, one_minus_acc_beta2)
+        new_var, new_m, new_v = run("ApplyAdam", (var, m, v, grad, one_minus_acc_beta1, one_minus_acc_beta2),
+                                    {"learning_rate": float(self.learning_rate), "beta1": float(self.beta1),
+                                     "beta2": float(self.beta2), "epsilon": float(self.epsilon)})
         m.assign(new_m)
         v.assign(new_v)
-        step = a.div(m_hat, a.add(b.sqrt(v_hat), self.epsilon))
-        var.assign(a.add(a.mul(step, -self.learning_rate), var))
+        var.assign(new_var)
 
     def _end_step(self, state: Any) -> None:
         a, _ = _ops()
