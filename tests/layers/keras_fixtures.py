@@ -5,7 +5,6 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 import tensorweb as tw
 import tensorweb.layers as L
@@ -16,23 +15,32 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 @functools.lru_cache(maxsize=None)
 def _fixture_data():
-    path = FIXTURES / "keras_layers.json"
-    if not path.exists():
-        return None
-    doc = json.loads(path.read_text())
+    """The committed Keras cases by name, and their arrays (a missing file is an error, never a skip)."""
+    doc = json.loads((FIXTURES / "keras_layers.json").read_text())
     with np.load(FIXTURES / "keras_layers.npz") as z:
         arrays = {k: z[k] for k in z.files}
     return {c["name"]: c for c in doc["cases"]}, arrays
 
 
+def keras_cases(classes=None):
+    """The fixture cases of these layer classes (all cases when None), in file order."""
+    return [c for c in _fixture_data()[0].values() if classes is None or c["class_name"] in classes]
+
+
+def keras_case(name):
+    """(case, arrays) of one fixture case."""
+    cases, arrays = _fixture_data()
+    return cases[name], arrays
+
+
+def keras_arrays():
+    return _fixture_data()[1]
+
+
 def run_keras_case(name):
     """Rebuilds the layer from Keras' config, loads Keras' weights, checks the weight names, outputs, config
     keys, output shape and (when recorded) the output mask against the fixture."""
-    data = _fixture_data()
-    if data is None:
-        pytest.fail("Keras fixtures are missing: see tests/layers/fixtures/README.md")
-    cases, arrays = data
-    c = cases[name]
+    c, arrays = keras_case(name)
     layer = deserialize({"class_name": c["class_name"], "config": c["config"]}, "layer")
     named = {i["name"]: arrays[i["key"]] for i in c["inputs"]}
 

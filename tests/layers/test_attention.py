@@ -1,7 +1,6 @@
 """MultiHeadAttention: Keras fixtures, an independent NumPy attention, masks, weight structure, configs,
 functional use, gradients and errors."""
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,23 +12,16 @@ from tensorweb.layers.functional import Input, Model
 from tensorweb.layers.serialization import deserialize, serialize
 from tensorweb.testing import check_gradients, high_precision
 
-FIXTURES = Path(__file__).parent / "fixtures"
+from .keras_fixtures import keras_arrays, keras_cases
 
 
-def _fixture_cases():
-    path = FIXTURES / "keras_layers.json"
-    if not path.exists():
-        return []
-    return [c for c in json.loads(path.read_text())["cases"] if c["class_name"] == "MultiHeadAttention"]
+
+_CASES = keras_cases({"MultiHeadAttention"})
 
 
-_CASES = _fixture_cases()
-
-
-@pytest.mark.skipif(not _CASES, reason="Keras fixtures not generated")
 @pytest.mark.parametrize("case", _CASES, ids=[c["name"] for c in _CASES])
 def test_matches_keras_fixture(case):
-    arrays = np.load(FIXTURES / "keras_layers.npz")
+    arrays = keras_arrays()
     layer = deserialize({"class_name": case["class_name"], "config": case["config"]}, "layer")
     named = {i["name"]: arrays[i["key"]] for i in case["inputs"]}
     args = [named[a] for a in case["call_args"]]

@@ -1,6 +1,5 @@
 """Convolution layers: Keras fixtures, independent NumPy convolutions, shapes, configs, gradients, errors."""
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,30 +10,22 @@ from tensorweb.layers.functional import Input, Model
 from tensorweb.layers.serialization import deserialize
 from tensorweb.testing import check_gradients, high_precision
 
-FIXTURES = Path(__file__).parent / "fixtures"
+from .keras_fixtures import keras_arrays, keras_cases
+
 CONV_CLASSES = {"Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose",
                 "SeparableConv1D", "SeparableConv2D", "DepthwiseConv1D", "DepthwiseConv2D"}
 
 
-def _fixture_cases():
-    path = FIXTURES / "keras_layers.json"
-    if not path.exists():
-        return []
-    cases = json.loads(path.read_text())["cases"]
-    return [c for c in cases if c["class_name"] in CONV_CLASSES]
-
-
-_CASES = _fixture_cases()
+_CASES = keras_cases(CONV_CLASSES)
 
 
 def _nested(value):
     return isinstance(value, dict)
 
 
-@pytest.mark.skipif(not _CASES, reason="Keras fixtures not generated")
 @pytest.mark.parametrize("case", _CASES, ids=[c["name"] for c in _CASES])
 def test_matches_keras_fixture(case):
-    arrays = np.load(FIXTURES / "keras_layers.npz")
+    arrays = keras_arrays()
     layer = deserialize({"class_name": case["class_name"], "config": case["config"]}, "layer")
     x = arrays[case["inputs"][0]["key"]]
     layer(x)  # build

@@ -1,6 +1,5 @@
 """Pooling layers: Keras fixtures, independent NumPy pooling, shapes, configs, masks, gradients, errors."""
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,21 +10,14 @@ from tensorweb.layers.functional import Input, Model
 from tensorweb.layers.serialization import deserialize
 from tensorweb.testing import check_gradients
 
-FIXTURES = Path(__file__).parent / "fixtures"
+from .keras_fixtures import keras_arrays, keras_cases
+
 POOL_CLASSES = {"MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling1D", "AveragePooling2D",
                 "AveragePooling3D", "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D",
                 "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D"}
 
 
-def _fixture_cases():
-    path = FIXTURES / "keras_layers.json"
-    if not path.exists():
-        return []
-    cases = json.loads(path.read_text())["cases"]
-    return [c for c in cases if c["class_name"] in POOL_CLASSES]
-
-
-_CASES = _fixture_cases()
+_CASES = keras_cases(POOL_CLASSES)
 
 
 def np_pool(x, pool, strides, padding, mode):
@@ -62,10 +54,9 @@ def np_pool(x, pool, strides, padding, mode):
 TORCH_REPLICATE_CASES = {"avgpool2d_3_stride2_same", "avgpool3d_same"}
 
 
-@pytest.mark.skipif(not _CASES, reason="Keras fixtures not generated")
 @pytest.mark.parametrize("case", _CASES, ids=[c["name"] for c in _CASES])
 def test_matches_keras_fixture(case):
-    arrays = np.load(FIXTURES / "keras_layers.npz")
+    arrays = keras_arrays()
     layer = deserialize({"class_name": case["class_name"], "config": case["config"]}, "layer")
     x = arrays[case["inputs"][0]["key"]]
     y = layer(x)

@@ -4,7 +4,6 @@ Checked against the Keras 3 fixtures (tests/layers/fixtures/keras_layers.*) and 
 implementations written here.
 """
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,7 +15,8 @@ from tensorweb.layers.base import Layer
 from tensorweb.layers.serialization import deserialize, serialize
 from tensorweb.testing import check_gradients, high_precision
 
-FIXTURES = Path(__file__).parent / "fixtures"
+from .keras_fixtures import keras_case, keras_cases
+
 RNN_CLASSES = {"SimpleRNN", "GRU", "LSTM", "RNN", "ConvLSTM2D"}
 
 
@@ -95,27 +95,12 @@ def rand(*shape, seed=1):
 
 
 # ------------------------------------------------------------------------------------------- fixtures
-def _fixtures():
-    path = FIXTURES / "keras_layers.json"
-    if not path.exists():
-        return [], None
-    return json.loads(path.read_text())["cases"], FIXTURES / "keras_layers.npz"
-
-
 def _case_ids(classes):
-    cases, _ = _fixtures()
-    return [c["name"] for c in cases if c["class_name"] in classes]
-
-
-def _load_case(name):
-    cases, npz = _fixtures()
-    case = next(c for c in cases if c["name"] == name)
-    arrays = np.load(npz)
-    return case, arrays
+    return [c["name"] for c in keras_cases(classes)]
 
 
 def run_layer_case(name):
-    case, arrays = _load_case(name)
+    case, arrays = keras_case(name)
     layer = deserialize({"class_name": case["class_name"], "config": case["config"], "module": case.get("module")},
                         "layer")
     inputs = {i["name"]: arrays[i["key"]] for i in case["inputs"]}
@@ -145,14 +130,11 @@ def test_keras_fixture(name):
 
 
 def test_fixtures_present():
-    cases, _ = _fixtures()
-    if not cases:
-        pytest.fail("Keras fixtures are missing: see tests/layers/fixtures/README.md")
     assert len(_case_ids(RNN_CLASSES)) >= 15
 
 
 def _model_case_layer(name, layer_name):
-    case, arrays = _load_case(name)
+    case, arrays = keras_case(name)
     entry = next(l for l in case["config"]["layers"] if l["config"]["name"] == layer_name)
     return case, arrays, entry
 
@@ -162,8 +144,6 @@ def _model_case_layer(name, layer_name):
 def test_keras_fixture_embedding_mask(name, layer_name):
     """Embedding(mask_zero=True) -> LSTM in Keras; here the embedding lookup and mask are done in NumPy and
     the mask is passed to the LSTM directly."""
-    if name not in {c["name"] for c in _fixtures()[0]}:
-        pytest.fail("Keras fixtures are missing: see tests/layers/fixtures/README.md")
     case, arrays, entry = _model_case_layer(name, layer_name)
     ids = arrays[case["inputs"][0]["key"]]
     ws = [arrays[k] for k in case["weights"]]
@@ -179,8 +159,6 @@ def test_keras_fixture_embedding_mask(name, layer_name):
 
 def test_keras_fixture_masking_gru_global_average():
     name = "model_masking_gru_global_avg"
-    if name not in {c["name"] for c in _fixtures()[0]}:
-        pytest.fail("Keras fixtures are missing: see tests/layers/fixtures/README.md")
     case, arrays, entry = _model_case_layer(name, "gru")
     x = arrays[case["inputs"][0]["key"]]
     mask = np.any(x != 0.0, axis=-1)
@@ -198,9 +176,7 @@ def test_keras_fixture_masking_gru_global_average():
                                   "model_masking_gru_global_avg"])
 def test_keras_fixture_whole_model(name):
     """The whole Keras model from its config, when the other layers (Embedding, Masking, pooling) exist."""
-    if name not in {c["name"] for c in _fixtures()[0]}:
-        pytest.fail("Keras fixtures are missing: see tests/layers/fixtures/README.md")
-    case, arrays = _load_case(name)
+    case, arrays = keras_case(name)
     model = Model.from_config(case["config"])
     model.set_weights([arrays[k] for k in case["weights"]])
     out = model(arrays[case["inputs"][0]["key"]])

@@ -1,7 +1,5 @@
 """Wrappers: TimeDistributed and Bidirectional, against the Keras 3 fixtures and NumPy written here."""
-import importlib
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,7 +11,8 @@ from tensorweb.layers.base import Layer
 from tensorweb.layers.serialization import deserialize, serialize
 from tensorweb.testing import check_gradients, high_precision
 
-FIXTURES = Path(__file__).parent / "fixtures"
+from .keras_fixtures import keras_case, keras_cases
+
 
 
 # ---------------------------------------------------------------------------------------- NumPy references
@@ -72,26 +71,13 @@ def rand(*shape, seed=1):
 
 
 # ------------------------------------------------------------------------------------------- fixtures
-def _fixtures():
-    path = FIXTURES / "keras_layers.json"
-    if not path.exists():
-        return [], None
-    return json.loads(path.read_text())["cases"], FIXTURES / "keras_layers.npz"
-
-
 def _case_ids(classes):
-    return [c["name"] for c in _fixtures()[0] if c["class_name"] in classes]
+    return [c["name"] for c in keras_cases(classes)]
 
 
 @pytest.mark.parametrize("name", _case_ids({"TimeDistributed", "Bidirectional"}))
 def test_keras_fixture(name):
-    cases, npz = _fixtures()
-    case = next(c for c in cases if c["name"] == name)
-    arrays = np.load(npz)
-    try:  # registers Conv2D for TimeDistributed(Conv2D) when that module exists
-        importlib.import_module("tensorweb.layers.convolutional")
-    except ImportError:
-        pass
+    case, arrays = keras_case(name)
     layer = deserialize({"class_name": case["class_name"], "config": case["config"]}, "layer")
     x = arrays[case["inputs"][0]["key"]]
     layer(x)
@@ -114,11 +100,7 @@ def test_keras_fixture_bidirectional_masked():
     """Embedding(mask_zero=True) -> Bidirectional(SimpleRNN(return_sequences)) in Keras; the embedding
     lookup and mask are done in NumPy here."""
     name = "model_embedding_mask_zero_bidirectional_simple_rnn"
-    cases, npz = _fixtures()
-    if name not in {c["name"] for c in cases}:
-        pytest.fail("Keras fixtures are missing: see tests/layers/fixtures/README.md")
-    case = next(c for c in cases if c["name"] == name)
-    arrays = np.load(npz)
+    case, arrays = keras_case(name)
     entry = next(l for l in case["config"]["layers"] if l["config"]["name"] == "bidir")
     ids = arrays[case["inputs"][0]["key"]]
     ws = [arrays[k] for k in case["weights"]]
