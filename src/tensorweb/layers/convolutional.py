@@ -146,6 +146,17 @@ class _ConvCommon(Layer):
             setattr(self, f"{name}_regularizer", regularizers.get(reg))
             setattr(self, f"{name}_constraint", constraints.get(con))
 
+    def _weight_options_config(self, *names: str) -> dict:
+        """The config entries of `_set_weight_options`, in Keras' order: every initializer, every regularizer
+        then activity_regularizer, every constraint."""
+        config = {}
+        for kind in ("initializer", "regularizer", "constraint"):
+            for name in names:
+                config[f"{name}_{kind}"] = serialize(getattr(self, f"{name}_{kind}"))
+            if kind == "regularizer":
+                config["activity_regularizer"] = serialize(self.activity_regularizer)
+        return config
+
     def _layout(self) -> str:
         spatial = _SPATIAL_NAMES[self.rank]
         return f"(batch, {spatial}, channels)" if self.data_format == "channels_last" else \
@@ -306,14 +317,8 @@ class _BaseConv(_ConvCommon):
             "filters": self.filters, "kernel_size": self.kernel_size, "strides": self.strides,
             "padding": self.padding, "data_format": self.data_format, "dilation_rate": self.dilation_rate,
             "groups": self.groups, "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
-            "kernel_initializer": serialize(self.kernel_initializer),
-            "bias_initializer": serialize(self.bias_initializer),
-            "kernel_regularizer": serialize(self.kernel_regularizer),
-            "bias_regularizer": serialize(self.bias_regularizer),
-            "activity_regularizer": serialize(self.activity_regularizer),
-            "kernel_constraint": serialize(self.kernel_constraint),
-            "bias_constraint": serialize(self.bias_constraint),
         })
+        config.update(self._weight_options_config("kernel", "bias"))
         return config
 
 
@@ -495,14 +500,8 @@ class _BaseConvTranspose(_ConvCommon):
             "padding": self.padding, "output_padding": self.output_padding, "data_format": self.data_format,
             "dilation_rate": self.dilation_rate, "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
-            "kernel_initializer": serialize(self.kernel_initializer),
-            "bias_initializer": serialize(self.bias_initializer),
-            "kernel_regularizer": serialize(self.kernel_regularizer),
-            "bias_regularizer": serialize(self.bias_regularizer),
-            "activity_regularizer": serialize(self.activity_regularizer),
-            "kernel_constraint": serialize(self.kernel_constraint),
-            "bias_constraint": serialize(self.bias_constraint),
         })
+        config.update(self._weight_options_config("kernel", "bias"))
         return config
 
 
@@ -620,14 +619,8 @@ class _BaseDepthwiseConv(_ConvCommon):
             "depth_multiplier": self.depth_multiplier, "kernel_size": self.kernel_size, "strides": self.strides,
             "padding": self.padding, "data_format": self.data_format, "dilation_rate": self.dilation_rate,
             "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
-            "depthwise_initializer": serialize(self.depthwise_initializer),
-            "bias_initializer": serialize(self.bias_initializer),
-            "depthwise_regularizer": serialize(self.depthwise_regularizer),
-            "bias_regularizer": serialize(self.bias_regularizer),
-            "activity_regularizer": serialize(self.activity_regularizer),
-            "depthwise_constraint": serialize(self.depthwise_constraint),
-            "bias_constraint": serialize(self.bias_constraint),
         })
+        config.update(self._weight_options_config("depthwise", "bias"))
         return config
 
     @classmethod
@@ -733,17 +726,8 @@ class _BaseSeparableConv(_ConvCommon):
             "strides": self.strides, "padding": self.padding, "data_format": self.data_format,
             "dilation_rate": self.dilation_rate, "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
-            "depthwise_initializer": serialize(self.depthwise_initializer),
-            "pointwise_initializer": serialize(self.pointwise_initializer),
-            "bias_initializer": serialize(self.bias_initializer),
-            "depthwise_regularizer": serialize(self.depthwise_regularizer),
-            "pointwise_regularizer": serialize(self.pointwise_regularizer),
-            "bias_regularizer": serialize(self.bias_regularizer),
-            "activity_regularizer": serialize(self.activity_regularizer),
-            "depthwise_constraint": serialize(self.depthwise_constraint),
-            "pointwise_constraint": serialize(self.pointwise_constraint),
-            "bias_constraint": serialize(self.bias_constraint),
         })
+        config.update(self._weight_options_config("depthwise", "pointwise", "bias"))
         return config
 
     @classmethod
