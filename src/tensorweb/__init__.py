@@ -15,7 +15,7 @@ from .core.tensor import Tensor, Variable
 from . import backends  # noqa: F401  (registers the numpy backend)
 from .ops import *  # noqa: F401,F403
 from .ops import image, linalg, losses, signal, spectral, fused  # noqa: F401
-from . import layers, testing, train  # noqa: F401
+from . import io, layers, testing, train  # noqa: F401
 
 __version__ = "0.1.0"
 

@@ -39,3 +39,16 @@ class NumericalError(TensorwebError, ArithmeticError):
 
 class LeakError(TensorwebError, AssertionError):
     """A leak check found tensors that outlived the checked block."""
+
+
+class ModelFormatError(TensorwebError, ValueError):
+    """A model file (model.json, weight shards, a Keras file) is malformed, truncated, inconsistent with its
+    manifest, or points outside the model's folder. The message names the file and what was wrong."""
+
+
+class UnsupportedOpError(TensorwebError, NotImplementedError):
+    """A graph model uses TF ops that have no mapping; the message lists every one of them."""
+
+
+class GraphExecutionError(TensorwebError, RuntimeError):
+    """A graph model's node failed while running; the message names the node and its op."""

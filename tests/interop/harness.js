@@ -58,7 +58,20 @@ function encodeResult(r) {
   return encodeNumber(r);
 }
 
+// Functions of the harness itself, reached as "harness.<name>".
+const local = {
+  // Runs a graph model held in memory: model = model.json's object (modelTopology, weightsManifest
+  // entries flattened into weightSpecs, signature, ...), weights = the weight bytes in base64.
+  async graphModel(model, weights, inputs, outputs) {
+    const buf = Buffer.from(weights, 'base64');
+    const weightData = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
+    const m = await tf.loadGraphModel(tf.io.fromMemory({...model, weightData}));
+    return m.executeAsync(inputs, outputs);
+  },
+};
+
 function resolve(path) {
+  if (path.startsWith('harness.')) return local[path.slice(8)];
   let obj = tf;
   for (const part of path.split('.')) {
     obj = obj[part];
