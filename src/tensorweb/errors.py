@@ -52,3 +52,12 @@ class UnsupportedOpError(TensorwebError, NotImplementedError):
 
 class GraphExecutionError(TensorwebError, RuntimeError):
     """A graph model's node failed while running; the message names the node and its op."""
+
+
+class FetchError(TensorwebError, OSError):
+    """Getting a model from a registry failed: unknown package, version or file, an unreachable registry, or
+    an unsafe package archive. The message names the spec and what went wrong."""
+
+
+class IntegrityError(FetchError):
+    """A download's digest differs from the pinned (or the registry's) integrity; nothing was cached."""

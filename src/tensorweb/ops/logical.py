@@ -1,14 +1,16 @@
 """Logical and comparison: equal, not_equal, greater, greater_equal, less, less_equal, logical_and,
-logical_or, logical_not, logical_xor, where, where_indices (the synchronous twin of TF.js's whereAsync)."""
+logical_or, logical_not, logical_xor, bitwise_and, where, where_indices (the synchronous twin of TF.js's
+whereAsync)."""
 from __future__ import annotations
 
 from typing import Any
 
 from ..core.registry import gradient
 from ..core.tensor import Tensor
+from ..errors import DtypeError, ShapeError
 from ._base import broadcast_shapes, convert, convert_pair, run
 
-__all__ = ["equal", "not_equal", "greater", "greater_equal", "less", "less_equal", "logical_and", "logical_or", "logical_xor", "logical_not", "where", "where_indices"]
+__all__ = ["equal", "not_equal", "greater", "greater_equal", "less", "less_equal", "logical_and", "logical_or", "logical_xor", "logical_not", "where", "where_indices", "bitwise_and"]
 
 
 def _compare(kernel: str, a: Any, b: Any, op: str) -> Tensor:
@@ -62,6 +64,17 @@ def logical_xor(a: Any, b: Any) -> Tensor:
 
 def logical_not(x: Any) -> Tensor:
     return run("LogicalNot", (convert(x, "x", "logical_not", "bool"),))
+
+
+def bitwise_and(x: Any, y: Any) -> Tensor:
+    """x & y, bit by bit, for two int32 tensors of the same shape (as TF.js: no broadcasting)."""
+    tx = convert(x, "x", "bitwise_and", "numeric")
+    ty = convert(y, "y", "bitwise_and", "numeric")
+    if tx.shape != ty.shape:
+        raise ShapeError(f"bitwise_and: x and y must have the same shape, got {list(tx.shape)} and {list(ty.shape)}")
+    if tx.dtype != "int32" or ty.dtype != "int32":
+        raise DtypeError(f"bitwise_and: x and y must be int32 tensors, got {tx.dtype} and {ty.dtype}")
+    return run("BitwiseAnd", (tx, ty))
 
 
 def where(condition: Any, a: Any, b: Any) -> Tensor:

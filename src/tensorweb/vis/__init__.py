@@ -1,0 +1,1 @@
+"""Pictures in and out: reading and writing images (Pillow, the `[image]` extra), and drawing results."""
