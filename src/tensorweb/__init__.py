@@ -14,7 +14,8 @@ from .core.registry import (get_gradient, get_kernel, register_backend, register
 from .core.tensor import Tensor, Variable
 from . import backends  # noqa: F401  (registers the numpy backend)
 from .ops import *  # noqa: F401,F403
-from .ops import image, linalg, losses, signal, spectral, fused  # noqa: F401
+from .ops import image, linalg, losses, signal, spectral, fused, sparse, string  # noqa: F401
+from . import runtime  # noqa: F401
 from . import io, layers, testing, train  # noqa: F401
 
 __version__ = "0.1.0"

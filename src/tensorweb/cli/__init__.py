@@ -7,7 +7,7 @@ import sys
 
 from ..errors import TensorwebError
 
-_MODULES = ("models",)
+_MODULES = ("models", "plan")
 
 
 def build_parser() -> argparse.ArgumentParser:

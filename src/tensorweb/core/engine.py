@@ -125,6 +125,7 @@ class Engine:
         self._kernels: dict[str, Callable] = {}
         self._scopes: list[list[Tensor]] = []
         self._tapes: list[_Tape] = []
+        self._tracers: list[Any] = []     # objects with record(kernel, inputs, outputs, attrs): runtime.trace
         self._profile: list[KernelRecord] | None = None
         self._kernel_ms = 0.0
         self._debug = False
@@ -277,6 +278,8 @@ class Engine:
                                               [list(t.shape) for t in tensors], MEMORY.num_bytes - before))
         if self._tapes:
             self._record(name, tuple(inputs), tuple(tensors), attrs or {}, None)
+        for tracer in self._tracers:
+            tracer.record(name, inputs, tensors, attrs or {})
         return tensors[0] if single else tuple(tensors)
 
     # ---- tidy -------------------------------------------------------------------------------------
