@@ -30,6 +30,9 @@ MEMORY = _Memory()
 _ids = itertools.count()
 
 
+READ_HOOKS: list = []   # callables(tensor) told of every host read of a tensor's values (runtime.trace uses it)
+
+
 class DataBuffer:
     """One backend allocation. Freed (and uncounted) when no tensor refers to it any more."""
     __slots__ = ("nbytes",)
@@ -111,9 +114,15 @@ class Tensor:
         return self._buf.nbytes if self._buf is not None else 0
 
     # ---- reading ----
+    def _host(self) -> Any:
+        """The backend's host array of the values (read-only); READ_HOOKS see every such read."""
+        for hook in READ_HOOKS:
+            hook(self)
+        return self._backend.read(self._check())
+
     def numpy(self) -> np.ndarray:
         """A NumPy copy of the values (float32 tensors give float32 arrays, strings object arrays)."""
-        return np.array(self._backend.read(self._check()), copy=True)
+        return np.array(self._host(), copy=True)
 
     def data_sync(self) -> np.ndarray:
         """The values, flattened (TF.js's dataSync)."""
@@ -123,14 +132,14 @@ class Tensor:
         return self.tolist()
 
     def tolist(self) -> Any:
-        a = self._backend.read(self._check())
+        a = self._host()
         return a.tolist()
 
     def item(self) -> Any:
         if self.size != 1:
             raise ShapeError(f"item: the tensor must hold exactly one value, it has shape {list(self.shape)}")
-        return self._backend.read(self._check()).reshape(-1)[0].item() if self.dtype != "string" \
-            else self._backend.read(self._check()).reshape(-1)[0]
+        return self._host().reshape(-1)[0].item() if self.dtype != "string" \
+            else self._host().reshape(-1)[0]
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         a = self.numpy()
