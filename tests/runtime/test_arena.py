@@ -76,3 +76,25 @@ def test_signatures_get_their_own_plans_and_data_dependent_runs_fall_back():
     np.testing.assert_array_equal(slow(x).numpy(), [2.0, 0.5])
     np.testing.assert_array_equal(slow(x).numpy(), [2.0, 0.5])
     assert not slow.plans and "Where" in next(iter(slow.fallbacks.values()))
+
+
+def test_float16_weights_at_rest_give_the_same_results(small_mobilenet):
+    # weights that float16 holds exactly, as after loading a float16-quantized model file
+    original = small_mobilenet.get_weights()
+    try:
+        small_mobilenet.set_weights([w.astype(np.float16).astype(np.float32) for w in original])
+        x = tw.tensor(np.random.default_rng(4).random((1, 64, 64, 3), dtype=np.float32))
+        want = small_mobilenet(x).numpy()
+        full = tw.runtime.compile(small_mobilenet)
+        half = tw.runtime.compile(small_mobilenet, weights="float16")
+        full(x)
+        np.testing.assert_array_equal(half(x).numpy(), want)
+        np.testing.assert_array_equal(half(x).numpy(), want)
+        full_plan, half_plan = next(iter(full.plans.values())), next(iter(half.plans.values()))
+        # the convolution kernels and the classifier (all but tiny vectors) are kept in half the bytes
+        assert half_plan.weight_bytes < 0.6 * full_plan.weight_bytes
+        # widening happens in arena scratch, planned beside the intermediates
+        assert any(op.widen for op in half_plan.program)
+        assert half_plan.assignment.total_bytes >= full_plan.assignment.total_bytes
+    finally:
+        small_mobilenet.set_weights(original)
