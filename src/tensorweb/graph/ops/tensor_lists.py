@@ -14,9 +14,13 @@ Where TF.js fails on input that TF accepts, the TF result is given instead: stac
 elements gives an empty [0, *element_shape] tensor of the list's dtype; concatenating elements whose
 first dimensions differ works (and empty concat gives [0, *element_shape[1:]]); TensorListPopBack has TF's
 outputs (list, tensor); the concat ops also return TF's second output, the elements' lengths; getting an
-item checks only that item's shape. Element shapes are lists of ints (-1: unknown dim) or None (unknown
-rank); a scalar shape input means unknown rank. Stored tensors are kept (tw.keep), as TF.js keeps them,
-so an executor's tidy scopes never dispose a tensor a container still holds.
+item checks only that item's shape. TF's checks that TF.js leaves out are made too: identical_element_shapes
+(every write must then match the first), TensorListStack's num_elements, a non-negative TensorArray size,
+the element_dtype attr of the ops that build a list from a tensor.
+
+Element shapes are lists of ints (-1: unknown dim) or None (unknown rank); a scalar shape input means
+unknown rank. Stored tensors are kept (tw.keep), as TF.js keeps them, so an executor's tidy scopes never
+dispose a tensor a container still holds.
 """
 from __future__ import annotations
 
@@ -29,12 +33,13 @@ import numpy as np
 from ... import ops as tw
 from ...core.engine import ENGINE
 from ...core.tensor import Tensor
-from ...errors import DtypeError, InvalidArgumentError, ModelFormatError, ShapeError, TensorwebError
+from ...errors import DtypeError, InvalidArgumentError, ShapeError, TensorwebError
 from . import graph_op
+from ._node_args import expect_inputs, host_array, host_int, host_ints
 
 __all__ = ["TensorArray", "TensorList"]
 
-Shape = Any  # list[int] (-1: unknown dim) or None (unknown rank)
+Shape = list[int] | None  # None: unknown rank; -1: an unknown dim
 
 
 # ---- element shapes (TF.js's executor/tensor_utils.ts) ---------------------------------------------------
@@ -81,11 +86,8 @@ def _concat(items: list[Tensor], dtype: str, element_shape: Shape, what: str) ->
             raise ShapeError(f"{what}: cannot concatenate scalar elements")
         return (_empty(dtype, None if element_shape is None else element_shape[1:], what),
                 tw.tensor(np.zeros(0, np.int32), dtype="int32"))
-    for t in items:
-        if t.rank == 0:
-            raise ShapeError(f"{what}: cannot concatenate scalar elements")
-    lengths = tw.tensor(np.array([t.shape[0] for t in items], np.int32), dtype="int32")
-    return tw.concat(items, 0), lengths
+    value = tw.concat(items, 0)   # refuses scalars and elements that differ past the first axis
+    return value, tw.tensor(np.array([t.shape[0] for t in items], np.int32), dtype="int32")
 
 
 def _check_dtype(want: str | None, got: str, what: str) -> None:
@@ -129,6 +131,8 @@ class TensorArray:
     def __init__(self, name: str, dtype: str, size: int, element_shape: Shape = None,
                  dynamic_size: bool = False, clear_after_read: bool = False,
                  identical_element_shapes: bool = False) -> None:
+        if size < 0:
+            raise InvalidArgumentError(f"TensorArray {name!r}: the size must be >= 0, got {size}")
         self.name, self.dtype, self.max_size = name, dtype, size
         self.element_shape = None if element_shape is None else list(element_shape)
         self.dynamic_size, self.clear_after_read = dynamic_size, clear_after_read
@@ -147,6 +151,10 @@ class TensorArray:
     def _check_open(self) -> None:
         if self.closed:
             raise InvalidArgumentError(f"TensorArray {self.name!r} has already been closed")
+
+    def _check_value(self, value: Tensor, what: str) -> None:
+        if value.dtype != self.dtype:
+            raise DtypeError(f"{what}: the value's dtype is {value.dtype}, but the array's is {self.dtype}")
 
     def read(self, index: int) -> Tensor:
         """The tensor at index; with clear_after_read the slot can be read only once."""
@@ -170,8 +178,7 @@ class TensorArray:
         where = f"TensorArray {self.name!r}: cannot write index {index}"
         if index < 0 or (not self.dynamic_size and index >= self.max_size):
             raise InvalidArgumentError(f"{where}, the array is not resizable and its size is {self.max_size}")
-        if value.dtype != self.dtype:
-            raise DtypeError(f"{where}, the value's dtype is {value.dtype} but the array's is {self.dtype}")
+        self._check_value(value, where)
         if self.size() == 0 and not self.element_shape:
             self.element_shape = list(value.shape)
         _check_shapes(self.element_shape, list(value.shape), where)
@@ -196,8 +203,7 @@ class TensorArray:
     def scatter(self, indices: Sequence[int], value: Tensor) -> None:
         """Writes value[k] at indices[k]."""
         what = f"TensorArray {self.name!r} scatter"
-        if value.dtype != self.dtype:
-            raise DtypeError(f"{what}: the value's dtype is {value.dtype} but the array's is {self.dtype}")
+        self._check_value(value, what)
         _check_scatter(list(indices), value, -1 if self.dynamic_size else self.max_size, what)
         for i, t in zip(indices, tw.unstack(value, 0)):
             self.write(i, t)
@@ -215,14 +221,15 @@ class TensorArray:
         """Writes consecutive pieces of value (along axis 0) of the given lengths at indices 0, 1, ..."""
         what = f"TensorArray {self.name!r} split"
         lengths = list(lengths)
-        if value.dtype != self.dtype:
-            raise DtypeError(f"{what}: the value's dtype is {value.dtype} but the array's is {self.dtype}")
+        self._check_value(value, what)
         _check_total(lengths, value, what)
         if not self.dynamic_size and len(lengths) != self.max_size:
             raise InvalidArgumentError(f"{what}: {len(lengths)} lengths for an array of size {self.max_size} "
                                        f"that is not resizable")
+        if self.size() == 0 and not self.element_shape:
+            self.element_shape = [-1, *value.shape[1:]]
         for i, piece in enumerate(_pieces(value, lengths)):
-            self.write(i, tw.reshape(piece, self.element_shape) if self.element_shape else piece)
+            self.write(i, piece)
 
     def close(self) -> None:
         """Drops the elements; the array can no longer be read or written."""
@@ -371,40 +378,32 @@ class TensorList:
 # ---- op mappers ---------------------------------------------------------------------------------------
 
 def _op(n_inputs: int, *tf_names: str) -> Callable:
-    """Registers a mapper that needs at least n_inputs inputs; errors get the node's op and name."""
+    """Registers a mapper that needs at least n_inputs inputs; its errors start with the node's op and name
+    (the containers' own errors do not know the node)."""
     def register(fn: Callable) -> Callable:
         @functools.wraps(fn)
         def mapper(ctx: Any, inputs: list) -> Any:
-            if len(inputs) < n_inputs:
-                raise ModelFormatError(f"{ctx.op} node {ctx.name!r}: expects {n_inputs} inputs, got {len(inputs)}")
+            expect_inputs(ctx, inputs, n_inputs, at_least=True)
             try:
                 return fn(ctx, inputs)
             except TensorwebError as e:
-                raise type(e)(f"{ctx.op} node {ctx.name!r}: {e}") from e
+                prefix = f"{ctx.op} node '{ctx.name}': "
+                if str(e).startswith(prefix):
+                    raise
+                raise type(e)(prefix + str(e)) from e
         return graph_op(*tf_names)(mapper)
     return register
 
 
-def _host(x: Any, what: str) -> np.ndarray:
+def _tensor(x: Any, what: str) -> Tensor:
     if not isinstance(x, Tensor):
         raise InvalidArgumentError(f"input {what} must be a tensor, got {type(x).__name__}")
-    return x.numpy()
+    return x
 
 
-def _int(x: Any, what: str) -> int:
-    arr = _host(x, what)
-    if arr.size == 0:
-        raise InvalidArgumentError(f"input {what} must hold a number, got an empty tensor")
-    return int(arr.reshape(-1)[0])
-
-
-def _ints(x: Any, what: str) -> list[int]:
-    return [int(v) for v in _host(x, what).reshape(-1)]
-
-
-def _shape(x: Any, what: str = "element_shape") -> Shape:
-    """A shape input: a vector of dims (-1 unknown), or a scalar for unknown rank."""
-    arr = _host(x, what)
+def _shape(ctx: Any, x: Any) -> Shape:
+    """An element_shape input: a vector of dims (-1 unknown), or a scalar for unknown rank."""
+    arr = host_array(ctx, _tensor(x, "element_shape"), "element_shape")
     return None if arr.ndim == 0 else [int(v) for v in arr.reshape(-1)]
 
 
@@ -421,31 +420,32 @@ def _flow(value: float = 0.0) -> Tensor:
 
 @_op(1, "TensorArrayV3")
 def _tensor_array(ctx: Any, inputs: list) -> tuple:
-    array = TensorArray(ctx.attr("tensor_array_name", "") or ctx.name, ctx.attr("dtype"), _int(inputs[0], "size"),
-                        ctx.attr("element_shape", None), ctx.attr("dynamic_size", False),
-                        ctx.attr("clear_after_read", False), ctx.attr("identical_element_shapes", False))
+    array = TensorArray(ctx.attr("tensor_array_name", "") or ctx.name, ctx.attr("dtype"),
+                        host_int(ctx, inputs[0], "size"), ctx.attr("element_shape", None),
+                        ctx.attr("dynamic_size", False), ctx.attr("clear_after_read", False),
+                        ctx.attr("identical_element_shapes", False))
     return array, _flow(1.0)
 
 
 @_op(3, "TensorArrayWriteV3")
 def _ta_write(ctx: Any, inputs: list) -> Tensor:
-    _container(inputs[0], TensorArray).write(_int(inputs[1], "index"), inputs[2])
+    _container(inputs[0], TensorArray).write(host_int(ctx, inputs[1], "index"), _tensor(inputs[2], "value"))
     return _flow()
 
 
 @_op(2, "TensorArrayReadV3")
 def _ta_read(ctx: Any, inputs: list) -> Tensor:
-    return _container(inputs[0], TensorArray).read(_int(inputs[1], "index"))
+    return _container(inputs[0], TensorArray).read(host_int(ctx, inputs[1], "index"))
 
 
 @_op(2, "TensorArrayGatherV3")
 def _ta_gather(ctx: Any, inputs: list) -> Tensor:
-    return _container(inputs[0], TensorArray).gather(_ints(inputs[1], "indices"), ctx.attr("dtype", None))
+    return _container(inputs[0], TensorArray).gather(host_ints(ctx, inputs[1], "indices"), ctx.attr("dtype", None))
 
 
 @_op(3, "TensorArrayScatterV3")
 def _ta_scatter(ctx: Any, inputs: list) -> Tensor:
-    _container(inputs[0], TensorArray).scatter(_ints(inputs[1], "indices"), inputs[2])
+    _container(inputs[0], TensorArray).scatter(host_ints(ctx, inputs[1], "indices"), _tensor(inputs[2], "value"))
     return _flow()
 
 
@@ -456,7 +456,7 @@ def _ta_concat(ctx: Any, inputs: list) -> tuple:
 
 @_op(3, "TensorArraySplitV3")
 def _ta_split(ctx: Any, inputs: list) -> Tensor:
-    _container(inputs[0], TensorArray).split(_ints(inputs[2], "lengths"), inputs[1])
+    _container(inputs[0], TensorArray).split(host_ints(ctx, inputs[2], "lengths"), _tensor(inputs[1], "value"))
     return _flow()
 
 
@@ -474,70 +474,80 @@ def _ta_close(ctx: Any, inputs: list) -> Tensor:
 @_op(3, "TensorListSetItem")
 def _tl_set_item(ctx: Any, inputs: list) -> TensorList:
     lst = _container(inputs[0], TensorList)
-    lst.set_item(_int(inputs[1], "index"), inputs[2])
+    lst.set_item(host_int(ctx, inputs[1], "index"), _tensor(inputs[2], "value"))
     return lst
 
 
 @_op(3, "TensorListGetItem")
 def _tl_get_item(ctx: Any, inputs: list) -> Tensor:
-    return _container(inputs[0], TensorList).get_item(_int(inputs[1], "index"), _shape(inputs[2]),
+    return _container(inputs[0], TensorList).get_item(host_int(ctx, inputs[1], "index"), _shape(ctx, inputs[2]),
                                                       ctx.attr("element_dtype"))
 
 
-@_op(3, "TensorListScatter", "TensorListScatterV2")
+def _scatter_list(ctx: Any, inputs: list, num_elements: int) -> TensorList:
+    value = _tensor(inputs[0], "tensor")
+    _check_dtype(ctx.attr("element_dtype", None), value.dtype, ctx.op)
+    return TensorList.scatter(value, host_ints(ctx, inputs[1], "indices"), _shape(ctx, inputs[2]), num_elements)
+
+
+@_op(3, "TensorListScatter")
 def _tl_scatter(ctx: Any, inputs: list) -> TensorList:
-    num = _int(inputs[3], "num_elements") if ctx.op == "TensorListScatterV2" and len(inputs) > 3 else -1
-    _check_dtype(ctx.attr("element_dtype", None), inputs[1 - 1].dtype, ctx.op)
-    return TensorList.scatter(inputs[0], _ints(inputs[1], "indices"), _shape(inputs[2]), num)
+    return _scatter_list(ctx, inputs, -1)
+
+
+@_op(4, "TensorListScatterV2")
+def _tl_scatter_v2(ctx: Any, inputs: list) -> TensorList:
+    return _scatter_list(ctx, inputs, host_int(ctx, inputs[3], "num_elements"))
 
 
 @_op(2, "TensorListReserve", "EmptyTensorList")
 def _tl_reserve(ctx: Any, inputs: list) -> TensorList:
-    limit = _int(inputs[1], "num_elements")
-    return TensorList([], _shape(inputs[0]), ctx.attr("element_dtype"),
+    limit = host_int(ctx, inputs[1], "num_elements")
+    return TensorList([], _shape(ctx, inputs[0]), ctx.attr("element_dtype"),
                       limit if ctx.op == "EmptyTensorList" else -1)
 
 
 @_op(3, "TensorListGather")
 def _tl_gather(ctx: Any, inputs: list) -> Tensor:
-    return _container(inputs[0], TensorList).gather(_ints(inputs[1], "indices"), _shape(inputs[2]),
+    return _container(inputs[0], TensorList).gather(host_ints(ctx, inputs[1], "indices"), _shape(ctx, inputs[2]),
                                                     ctx.attr("element_dtype"))
 
 
 @_op(2, "TensorListStack")
 def _tl_stack(ctx: Any, inputs: list) -> Tensor:
-    return _container(inputs[0], TensorList).stack(_shape(inputs[1]), ctx.attr("element_dtype"),
+    return _container(inputs[0], TensorList).stack(_shape(ctx, inputs[1]), ctx.attr("element_dtype"),
                                                    ctx.attr("num_elements", -1))
 
 
 @_op(2, "TensorListFromTensor")
 def _tl_from_tensor(ctx: Any, inputs: list) -> TensorList:
-    return TensorList.from_tensor(inputs[0], _shape(inputs[1]), ctx.attr("element_dtype"))
+    return TensorList.from_tensor(_tensor(inputs[0], "tensor"), _shape(ctx, inputs[1]), ctx.attr("element_dtype"))
 
 
 @_op(1, "TensorListConcat", "TensorListConcatV2")
 def _tl_concat(ctx: Any, inputs: list) -> tuple:
-    shape = _shape(inputs[1]) if len(inputs) > 1 else ctx.attr("element_shape", None)
+    shape = _shape(ctx, inputs[1]) if len(inputs) > 1 else ctx.attr("element_shape", None)
     return _container(inputs[0], TensorList).concat(shape, ctx.attr("element_dtype", None))
 
 
 @_op(3, "TensorListSplit")
 def _tl_split(ctx: Any, inputs: list) -> TensorList:
-    _check_dtype(ctx.attr("element_dtype", None), inputs[0].dtype, ctx.op)
-    return TensorList.split(inputs[0], _ints(inputs[2], "lengths"), _shape(inputs[1]))
+    value = _tensor(inputs[0], "tensor")
+    _check_dtype(ctx.attr("element_dtype", None), value.dtype, ctx.op)
+    return TensorList.split(value, host_ints(ctx, inputs[2], "lengths"), _shape(ctx, inputs[1]))
 
 
 @_op(2, "TensorListPushBack")
 def _tl_push_back(ctx: Any, inputs: list) -> TensorList:
     lst = _container(inputs[0], TensorList)
-    lst.push_back(inputs[1])
+    lst.push_back(_tensor(inputs[1], "value"))
     return lst
 
 
 @_op(2, "TensorListPopBack")
 def _tl_pop_back(ctx: Any, inputs: list) -> tuple:
     lst = _container(inputs[0], TensorList)
-    return lst, lst.pop_back(_shape(inputs[1]), ctx.attr("element_dtype"))
+    return lst, lst.pop_back(_shape(ctx, inputs[1]), ctx.attr("element_dtype"))
 
 
 @_op(1, "TensorListLength")
@@ -547,4 +557,4 @@ def _tl_length(ctx: Any, inputs: list) -> Tensor:
 
 @_op(2, "TensorListResize")
 def _tl_resize(ctx: Any, inputs: list) -> TensorList:
-    return _container(inputs[0], TensorList).resize(_int(inputs[1], "size"))
+    return _container(inputs[0], TensorList).resize(host_int(ctx, inputs[1], "size"))
