@@ -53,16 +53,16 @@ def host_int(ctx: Any, value: Any, what: str) -> int:
 def host_ints(ctx: Any, value: Any, what: str) -> list[int]:
     """A 0-D or 1-D integer input as a list of Python ints."""
     arr = host_array(ctx, value, what)
-    if arr.ndim > 1:
-        raise node_error(ctx, InvalidArgumentError, f"{what} must be a scalar or a vector, got shape "
-                                                     f"{list(arr.shape)}")
+    if arr.ndim > 1 or (arr.dtype.kind == "f" and not np.all(np.mod(arr, 1) == 0)):
+        raise node_error(ctx, InvalidArgumentError, f"{what} must be a scalar or a vector of integers, got "
+                                                     f"{arr.tolist()} (shape {list(arr.shape)})")
     return [int(v) for v in arr.reshape(-1)]
 
 
 def host_axes(ctx: Any, value: Any) -> int | list[int]:
     """A reduction's axis input: an int for a scalar, a list for a vector (an empty one reduces nothing)."""
     axes = host_ints(ctx, value, "axis")
-    return axes[0] if host_array(ctx, value, "axis").ndim == 0 else axes
+    return axes[0] if np.ndim(value) == 0 else axes
 
 
 def data_format(ctx: Any, default: str, supported: Sequence[str]) -> str:
@@ -74,9 +74,10 @@ def data_format(ctx: Any, default: str, supported: Sequence[str]) -> str:
     return fmt
 
 
-def spatial(ctx: Any, key: str, fmt: str, default: Sequence[int] | None = None) -> list[int]:
-    """The spatial entries of a per-dimension attr (strides, dilations, ksize) laid out as `fmt`."""
-    value = ctx.attr(key, default) if default is not None else ctx.attr(key)
+def spatial(ctx: Any, key: str, fmt: str, required: bool = True) -> list[int]:
+    """The spatial entries of a per-dimension attr (strides, dilations, ksize) laid out as `fmt`; an
+    attr that is not required defaults to all ones."""
+    value = ctx.attr(key) if required else ctx.attr(key, [1] * len(fmt))
     if not isinstance(value, list) or len(value) != len(fmt):
         raise node_error(ctx, ModelFormatError, f"attr {key} must be a list of {len(fmt)} ints (one per "
                                                  f"dimension of {fmt}), got {value!r}")

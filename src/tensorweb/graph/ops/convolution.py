@@ -14,8 +14,6 @@ from . import graph_op
 from ._node_args import (data_format, expect_inputs, fused_ops, host_ints, node_error, padding, spatial)
 from ...errors import UnsupportedOpError
 
-_ONES = [1, 1, 1, 1, 1]
-
 # op -> (tw function, supported data formats, the default first)
 CONV = {"Conv2D": (tw.conv2d, ("NHWC", "NCHW")), "DepthwiseConv2dNative": (tw.depthwise_conv2d, ("NHWC", "NCHW")),
         "DepthwiseConv2d": (tw.depthwise_conv2d, ("NHWC", "NCHW")), "Conv3D": (tw.conv3d, ("NDHWC",))}
@@ -30,7 +28,7 @@ def _conv(ctx: Any, inputs: list) -> tw.Tensor:
     fn, formats = CONV[ctx.op]
     fmt = data_format(ctx, formats[0], formats)
     return fn(x, w, spatial(ctx, "strides", fmt), padding(ctx, fmt), fmt,
-              spatial(ctx, "dilations", fmt, _ONES[:len(fmt)]))
+              spatial(ctx, "dilations", fmt, required=False))
 
 
 @graph_op(*FUSED_CONV)
@@ -43,12 +41,12 @@ def _fused_conv(ctx: Any, inputs: list) -> tw.Tensor:
     bias = f.bias
     if f.batch_norm is not None:
         scale, offset, mean, variance = f.batch_norm
-        factor = tw.mul(scale, tw.rsqrt(tw.add(variance, tw.scalar(f.epsilon))))
+        factor = tw.mul(scale, tw.rsqrt(tw.add(variance, f.epsilon)))
         if ctx.op == "FusedDepthwiseConv2dNative":  # output channel c * multiplier + m
             factor = tw.reshape(factor, w.shape[2:])
         w, bias = tw.mul(w, factor), tw.sub(offset, tw.mul(mean, tw.reshape(factor, (-1,))))
     return FUSED_CONV[ctx.op](x, w, spatial(ctx, "strides", fmt), padding(ctx, fmt), fmt,
-                              spatial(ctx, "dilations", fmt, _ONES[:4]), bias=bias, activation=f.activation,
+                              spatial(ctx, "dilations", fmt, required=False), bias=bias, activation=f.activation,
                               prelu_activation_weights=f.prelu_weights, leakyrelu_alpha=f.leakyrelu_alpha)
 
 
@@ -64,7 +62,7 @@ def _conv2d_backprop_input(ctx: Any, inputs: list) -> tw.Tensor:
     """The transposed convolution: inputs (input_sizes, filter, out_backprop)."""
     sizes, w, dy = expect_inputs(ctx, inputs, 3)
     fmt = data_format(ctx, "NHWC", ("NHWC",))
-    if spatial(ctx, "dilations", fmt, _ONES[:4]) != [1, 1]:
+    if spatial(ctx, "dilations", fmt, required=False) != [1, 1]:
         raise node_error(ctx, UnsupportedOpError, f"dilations {ctx.attr('dilations')} are not supported "
                                                    f"(as in TF.js, only 1)")
     return tw.conv2d_transpose(dy, w, host_ints(ctx, sizes, "input_sizes"), spatial(ctx, "strides", fmt),

@@ -23,8 +23,10 @@ def _fused_batch_norm(ctx: Any, inputs: list) -> tw.Tensor:
 
 @graph_op("EuclideanNorm")
 def _euclidean_norm(ctx: Any, inputs: list) -> tw.Tensor:
+    """sqrt(sum(x * x)) over the axes, as TF.js's euclideanNorm computes it, but (as TF) over any number
+    of axes, where TF.js's norm takes at most two."""
     x, axis = expect_inputs(ctx, inputs, 2)
-    return tw.euclidean_norm(x, host_axes(ctx, axis), bool(ctx.attr("keep_dims", False)))
+    return tw.sqrt(tw.sum(tw.square(x), host_axes(ctx, axis), bool(ctx.attr("keep_dims", False))))
 
 
 @graph_op("LRN")
