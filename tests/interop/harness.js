@@ -68,6 +68,17 @@ const local = {
     const m = await tf.loadGraphModel(tf.io.fromMemory({...model, weightData}));
     return m.executeAsync(inputs, outputs);
   },
+  // tf.io.decodeWeights on raw bytes: specs = weight manifest entries, weights = the bytes in base64.
+  // Returns {name: tensor}.
+  decodeWeights(specs, weights) {
+    const buf = Buffer.from(weights, 'base64');
+    return tf.io.decodeWeights(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength), specs);
+  },
+  // tf.io.encodeWeights on {name: tensor}: returns {specs, data: the bytes in base64}.
+  async encodeWeights(tensors) {
+    const {data, specs} = await tf.io.encodeWeights(tensors);
+    return {specs, data: Buffer.from(data).toString('base64')};
+  },
 };
 
 function resolve(path) {

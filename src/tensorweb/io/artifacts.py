@@ -115,7 +115,7 @@ def check_model_json(obj: Any, source: str) -> list[dict]:
             paths.add(p)
         for spec in g["weights"]:
             check_spec(spec, source)
-    check_unique_names([s for g in groups for s in g["weights"]], source)
+    check_unique_names((s["name"] for g in groups for s in g["weights"]), source)
     return groups
 
 

@@ -12,7 +12,7 @@ from typing import Callable, Mapping
 from ..errors import InvalidArgumentError, ModelFormatError
 from .artifacts import (ModelArtifacts, ModelArtifactsInfo, SaveResult, artifacts_from_json, artifacts_info,
                         json_bytes, parse_model_json)
-from .weights import DEFAULT_SHARD_SIZE, byte_bounds, write_shards
+from .weights import DEFAULT_SHARD_SIZE, byte_bounds, weight_extents, write_shards
 
 MODEL_JSON = "model.json"
 FILE_SCHEME = "file://"
@@ -22,14 +22,15 @@ FILE_SCHEME = "file://"
 ShardReader = Callable[[str, "int | None"], bytes]
 
 
-def _strip_scheme(path: str | os.PathLike) -> Path:
+def local_path(path: str | os.PathLike) -> Path:
+    """The file system path of a path or file:// URL."""
     text = os.fspath(path)
     return Path(text[len(FILE_SCHEME):] if text.startswith(FILE_SCHEME) else text)
 
 
 def model_json_path(path: str | os.PathLike) -> Path:
     """`path` is a model.json (any name ending in .json) or a folder holding model.json."""
-    p = _strip_scheme(path)
+    p = local_path(path)
     if p.is_dir():
         p = p / MODEL_JSON
     if not p.is_file():
@@ -52,15 +53,14 @@ def confined(folder: Path, relative: str, source: str) -> Path:
 def read_shards(groups: list[dict], read: ShardReader, source: str) -> bytes:
     """Concatenates every group's shards, checking each group's size against the bytes its manifest
     describes before any weight is decoded; never reads more than one byte past what the manifest allows."""
-    chunks: list[bytes] = []
+    parts: list[bytes] = []
     for i, g in enumerate(groups):
         fewest, most = byte_bounds(g["weights"])
         where = f"{source}: weight group {i} ({', '.join(g['paths']) or 'no shards'})"
-        got = 0
+        chunks, got = [], 0
         for p in g["paths"]:
-            data = read(p, None if most is None else most - got)
-            chunks.append(data)
-            got += len(data)
+            chunks.append(read(p, None if most is None else most - got))
+            got += len(chunks[-1])
             if most is not None and got > most:
                 raise ModelFormatError(f"{where} holds more than the {most} bytes its manifest describes "
                                        "(padded or wrong shard?)")
@@ -70,7 +70,11 @@ def read_shards(groups: list[dict], read: ShardReader, source: str) -> bytes:
         if got < fewest:
             raise ModelFormatError(f"{where} holds {got} bytes but its string weights need at least {fewest} "
                                    "(truncated shard?)")
-    return b"".join(chunks)
+        if most is None:                      # string lengths are stored inline: walk them (nothing is decoded)
+            chunks = [b"".join(chunks)]
+            weight_extents(g["weights"], chunks[0], where)
+        parts.extend(chunks)
+    return b"".join(parts)
 
 
 def _read_model_json(path: str | os.PathLike) -> tuple[Path, dict, list[dict]]:
@@ -107,11 +111,14 @@ def model_json_text(artifacts: ModelArtifacts, manifest: list[dict]) -> bytes:
 
 def save_folder(artifacts: ModelArtifacts, folder: str | os.PathLike, shard_size: int = DEFAULT_SHARD_SIZE,
                 extra_files: Mapping[str, bytes] | None = None) -> SaveResult:
-    """Writes model.json + group1-shard*of*.bin into `folder`, atomically (see write_folder)."""
-    target = _strip_scheme(folder)
-    if target.suffix == ".json":
-        raise InvalidArgumentError(f"save: {os.fspath(folder)!r} names a .json file; a model is saved as a "
-                                   "folder (model.json and weight shards): give the folder's path")
+    """Writes model.json + group1-shard*of*.bin into `folder` (or the folder of a path ending in
+    /model.json), atomically (see write_folder)."""
+    target = local_path(folder)
+    if target.name == MODEL_JSON:
+        target = target.parent
+    elif target.suffix == ".json":
+        raise InvalidArgumentError(f"save: {os.fspath(folder)!r} names a .json file other than {MODEL_JSON}; a "
+                                   "model is saved as a folder holding model.json and its weight shards")
     group, shards = write_shards(artifacts.weight_specs, artifacts.weight_data, shard_size)
     write_folder(target, {MODEL_JSON: model_json_text(artifacts, [group]), **shards, **(extra_files or {})})
     return SaveResult(artifacts_info(artifacts), location=str(target))
@@ -120,17 +127,18 @@ def save_folder(artifacts: ModelArtifacts, folder: str | os.PathLike, shard_size
 def write_folder(target: Path, files: Mapping[str, bytes | memoryview]) -> None:
     """Creates `target` holding exactly `files`, atomically: they are written into a temporary folder beside
     it, which is then renamed into place. A failure leaves no partial folder and any model already at
-    `target` untouched. An existing `target` is replaced only when it is empty or a model folder (holds a
-    model.json); a folder of other files is refused."""
+    `target` untouched. An existing `target` is replaced only when it holds nothing but model files
+    (model.json, info.json, *.bin); a folder with anything else is refused, never deleted."""
     target = Path(os.path.abspath(target))
     if not target.name:
         raise InvalidArgumentError(f"save: cannot save a model as the root folder {target}")
     if target.exists():
         if not target.is_dir():
             raise FileExistsError(f"save: {target} exists and is not a folder")
-        if any(target.iterdir()) and not (target / MODEL_JSON).is_file():
-            raise FileExistsError(f"save: {target} holds files but no {MODEL_JSON}; refusing to replace a "
-                                  "folder that is not a model")
+        others = sorted(p.name for p in target.iterdir() if not _is_model_file(p))
+        if others:
+            raise FileExistsError(f"save: {target} holds {', '.join(others[:5])}{', ...' if len(others) > 5 else ''}"
+                                  f", which are not model files; refusing to replace the folder")
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.saving-", dir=target.parent))
     try:
@@ -143,6 +151,11 @@ def write_folder(target: Path, files: Mapping[str, bytes | memoryview]) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _is_model_file(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink() and (path.name in (MODEL_JSON, "info.json")
+                                                         or path.suffix == ".bin")
 
 
 def replace_folder(new: Path, target: Path) -> None:

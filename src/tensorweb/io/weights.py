@@ -62,14 +62,13 @@ def check_spec(spec: dict, where: str = "weights manifest") -> None:
                                        f"'{key}'")
 
 
-def check_unique_names(specs: Iterable[dict], where: str) -> None:
-    """Raises ModelFormatError when two weight entries share a name (one would silently replace the other)."""
+def check_unique_names(names: Iterable[str], where: str, error: type[Exception] = ModelFormatError) -> None:
+    """Raises `error` when two weights share a name (one would silently replace the other)."""
     seen: set[str] = set()
-    for spec in specs:
-        if spec["name"] in seen:
-            raise ModelFormatError(f"{where}: weight name {spec['name']!r} appears more than once in the "
-                                   "weights manifest; names must be unique")
-        seen.add(spec["name"])
+    for name in names:
+        if name in seen:
+            raise error(f"{where}: weight name {name!r} appears more than once; weight names must be unique")
+        seen.add(name)
 
 
 def fixed_byte_length(spec: dict) -> int | None:
@@ -96,7 +95,7 @@ def byte_bounds(specs: Iterable[dict]) -> tuple[int, int | None]:
     return fixed + strings, None if has_strings else fixed
 
 
-def byte_length(spec: dict, data: bytes | memoryview | None = None, offset: int = 0) -> int:
+def byte_length(spec: dict, data: bytes | memoryview | None = None, offset: int = 0, where: str = "weights") -> int:
     """Bytes the weight takes in the shards. Strings need the data (their lengths are stored inline)."""
     n = fixed_byte_length(spec)
     if n is not None:
@@ -105,16 +104,16 @@ def byte_length(spec: dict, data: bytes | memoryview | None = None, offset: int 
         raise ValueError("the byte length of a string weight depends on its data")
     count = _size(spec["shape"])
     if offset + _STRING_LENGTH_BYTES * count > len(data):
-        raise ModelFormatError(f"weight {spec['name']!r}: {count} strings need at least "
+        raise ModelFormatError(f"{where}: weight {spec['name']!r}: {count} strings need at least "
                                f"{_STRING_LENGTH_BYTES * count} bytes from byte {offset}, the data has {len(data)}")
     pos = offset
     for _ in range(count):
         if pos + _STRING_LENGTH_BYTES > len(data):
-            raise ModelFormatError(f"weight {spec['name']!r}: string data ends early (at byte {pos} of "
+            raise ModelFormatError(f"{where}: weight {spec['name']!r}: string data ends early (at byte {pos} of "
                                    f"{len(data)})")
         pos += _STRING_LENGTH_BYTES + int(np.frombuffer(data, "<u4", 1, pos)[0])
     if pos > len(data):
-        raise ModelFormatError(f"weight {spec['name']!r}: string data ends early (needs {pos} bytes, "
+        raise ModelFormatError(f"{where}: weight {spec['name']!r}: string data ends early (needs {pos} bytes, "
                                f"has {len(data)})")
     return pos - offset
 
@@ -127,10 +126,10 @@ def weight_extents(specs: Iterable[dict], data: bytes | memoryview, where: str =
     specs = list(specs)
     for spec in specs:
         check_spec(spec, where)
-    check_unique_names(specs, where)
+    check_unique_names((s["name"] for s in specs), where)
     extents, offset = [], 0
     for spec in specs:
-        n = byte_length(spec, view, offset)
+        n = byte_length(spec, view, offset, where)
         if offset + n > len(view):
             raise ModelFormatError(f"{where}: weight {spec['name']!r} needs bytes {offset}..{offset + n} but the "
                                    f"weight data has only {len(view)} bytes (truncated or missing shard?)")
@@ -228,12 +227,9 @@ def encode_weights(named: Mapping[str, Any] | Sequence[tuple[str, Any]], quantiz
                                        f"got {quantize_only!r}")
     items = list(named.items()) if isinstance(named, Mapping) else list(named)
     for item in items:
-        if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)):
+        if not (isinstance(item, (tuple, list)) and len(item) == 2 and isinstance(item[0], str)):
             raise InvalidArgumentError(f"encode_weights: expected (name, array) pairs, got {item!r:.80}")
-    try:
-        check_unique_names([{"name": n} for n, _ in items], "encode_weights")
-    except ModelFormatError as e:
-        raise InvalidArgumentError(str(e)) from None
+    check_unique_names((n for n, _ in items), "encode_weights", InvalidArgumentError)
     report = QuantizationReport(dtype=quantize)
     specs, chunks = [], []
     for name, value in items:
@@ -251,7 +247,6 @@ def encode_weights(named: Mapping[str, Any] | Sequence[tuple[str, Any]], quantiz
         specs.append(spec)
         chunks.append(raw)
     return specs, b"".join(chunks), report
-
 
 
 def write_shards(specs: Sequence[dict], data: bytes | memoryview, shard_size: int = DEFAULT_SHARD_SIZE,
