@@ -17,6 +17,8 @@ from .ops import *  # noqa: F401,F403
 from .ops import image, linalg, losses, signal, spectral, fused, sparse, string  # noqa: F401
 from . import runtime  # noqa: F401
 from . import io, layers, testing, train  # noqa: F401
+from .graph import GraphModel, load_graph_model
+from .layers.saving import load_layers_model  # noqa: F401
 
 __version__ = "0.1.0"
 
