@@ -19,7 +19,8 @@ from . import serialization as _ser
 
 __all__ = ["elu", "selu", "relu", "relu6", "leaky_relu", "linear", "sigmoid", "hard_sigmoid", "softplus",
            "softsign", "tanh", "softmax", "log_softmax", "gelu", "gelu_new", "mish", "swish", "silu",
-           "hard_silu", "hard_swish", "exponential", "crelu", "get", "serialize", "deserialize"]
+           "hard_silu", "hard_swish", "exponential", "crelu", "legacy_hard_sigmoid", "get", "serialize",
+           "deserialize"]
 
 
 
@@ -109,6 +110,12 @@ def sigmoid(x: Any) -> Tensor:
 def hard_sigmoid(x: Any) -> Tensor:
     """Keras 3's piecewise-linear sigmoid: relu6(x + 3) / 6 (0 below -3, 1 above 3, x / 6 + 0.5 between)."""
     return _tidy(lambda: _ops.div(_ops.relu6(_ops.add(_x(x, "hard_sigmoid"), 3.0)), 6.0))
+
+
+def legacy_hard_sigmoid(x: Any) -> Tensor:
+    """tf.keras 2's and TF.js's hard_sigmoid: clip(0.2 * x + 0.5, 0, 1) (what 'hard_sigmoid' means in TF.js
+    layers-model files)."""
+    return _tidy(lambda: _ops.clip_by_value(_ops.add(_ops.mul(_x(x, "legacy_hard_sigmoid"), 0.2), 0.5), 0.0, 1.0))
 
 
 def softplus(x: Any) -> Tensor:
@@ -247,7 +254,8 @@ def crelu(x: Any, axis: int = -1) -> Tensor:
 # name -> function, as get() accepts them; Keras 3's names first, then TF.js's camelCase spellings
 _BUILTINS: dict[str, Callable[..., Tensor]] = {f.__name__: f for f in (
     elu, selu, relu, relu6, leaky_relu, linear, sigmoid, hard_sigmoid, softplus, softsign, tanh, softmax,
-    log_softmax, gelu, gelu_new, mish, swish, silu, hard_silu, hard_swish, exponential, crelu)}
+    log_softmax, gelu, gelu_new, mish, swish, silu, hard_silu, hard_swish, exponential, crelu,
+    legacy_hard_sigmoid)}
 _ALIASES: dict[str, Callable[..., Tensor]] = {"hardSigmoid": hard_sigmoid, "logSoftmax": log_softmax,
                                              "leakyRelu": leaky_relu, "geluNew": gelu_new,
                                              "hardSilu": hard_silu, "hardSwish": hard_swish}

@@ -2,9 +2,9 @@
 EarlyStopping, ModelCheckpoint, ReduceLROnPlateau, LearningRateScheduler, TerminateOnNaN, CSVLogger,
 LambdaCallback, ProgbarLogger).
 
-ModelCheckpoint writes the model's weights (model.get_weights(), in Keras order) as a NumPy .npz archive
-(arrays arr_0, arr_1, ...) until the model file format exists; with save_weights_only=False it calls
-model.save(path) when the model has one, and writes the weights otherwise.
+ModelCheckpoint saves through model.save: a TF.js layers model folder (model.json + shards) by default, a
+Keras file when the path ends in .keras or .h5; with save_weights_only it writes the weights
+(model.get_weights(), in Keras order) as a NumPy .npz archive (arrays arr_0, arr_1, ...).
 """
 from __future__ import annotations
 
@@ -335,8 +335,10 @@ class EarlyStopping(_MonitorCallback):
 
 
 class ModelCheckpoint(_MonitorCallback):
-    """Saves the model (for now: its weights as a .npz archive) after every epoch, or only when `monitor`
-    improves (save_best_only). filepath may contain '{epoch}' and '{<log name>}' fields ('{epoch:02d}')."""
+    """Saves the model with model.save (a TF.js model folder, or a .keras/.h5 file by extension; with
+    save_weights_only its weights as a .npz archive) after every epoch or every `save_freq` batches, or only
+    when `monitor` improves (save_best_only). filepath may contain '{epoch}' and '{<log name>}' fields
+    ('{epoch:02d}')."""
 
     def __init__(self, filepath: str, monitor: str = "val_loss", verbose: int = 0, save_best_only: bool = False,
                  save_weights_only: bool = False, mode: str = "auto", save_freq: Any = "epoch",
@@ -399,7 +401,7 @@ class ModelCheckpoint(_MonitorCallback):
         folder = os.path.dirname(path)
         if folder:
             os.makedirs(folder, exist_ok=True)
-        if not self.save_weights_only and hasattr(self.model, "save"):
+        if not self.save_weights_only:
             self.model.save(path)
             return
         with open(path, "wb") as f:

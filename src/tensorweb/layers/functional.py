@@ -375,6 +375,24 @@ class Model(Layer, Trainer):
         from .summary import summary
         summary(self, line_length, positions, print_fn)
 
+    # ---- saving -----------------------------------------------------------------------------------
+    def save(self, filepath: Any, include_optimizer: bool = False, quantize: str | None = None,
+             quantize_only: Any = None, shard_size: int = 4 * 1024 * 1024) -> Any:
+        """Saves the model as a TF.js layers model (model.json + weight shards) in a folder, at a URL or through
+        an IO handler, or as a Keras file when the path ends in .keras or .h5 (see layers.saving)."""
+        from .saving import save_model
+        return save_model(self, filepath, include_optimizer, quantize, quantize_only, shard_size)
+
+    def set_user_defined_metadata(self, metadata: dict) -> None:
+        """Metadata (a JSON-serializable dict) saved with the model as model.json's userDefinedMetadata."""
+        from .saving import check_user_defined_metadata
+        check_user_defined_metadata(metadata, self.name)
+        self._user_defined_metadata = metadata
+
+    def get_user_defined_metadata(self) -> dict | None:
+        """The metadata set or loaded with the model (None when there is none)."""
+        return getattr(self, "_user_defined_metadata", None)
+
     # ---- config -----------------------------------------------------------------------------------
     def get_config(self) -> dict:
         if not self._functional:

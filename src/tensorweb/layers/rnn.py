@@ -819,7 +819,8 @@ class RNN(Layer):
     @classmethod
     def from_config(cls, config: dict, custom_objects: dict | None = None) -> "RNN":
         config = dict(config)
-        cell = config.pop("cell")
+        cells = config.pop("cells", None)  # TF.js writes its stacked cells both here and in "cell"
+        cell = config.pop("cell", cells)
         if isinstance(cell, list):
             cell = [deserialize(c, "layer", custom_objects) for c in cell]
         else:

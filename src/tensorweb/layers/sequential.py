@@ -54,6 +54,8 @@ class Sequential(Model):
         first = self._stack[0]
         if isinstance(first, InputLayer):
             return first.batch_shape
+        if isinstance(first, Model) and first._functional and len(first.inputs) == 1:  # TF.js: a model first
+            return first.inputs[0].shape
         return first._batch_input_shape
 
     def _rebuild(self) -> None:
