@@ -132,3 +132,28 @@ def test_gradients():
     z = R.uniform(-1, 1, (2, 2, 3, 1))
     check_gradients(lambda t: tw.space_to_batch_nd(t, [2, 2], [[1, 1], [0, 1]]), [z])
     check_gradients(lambda t: tw.batch_to_space_nd(t, [2, 1], [[1, 0], [0, 1]]), [z])
+
+
+def test_ensure_shape():
+    x = tw.tensor(np.zeros((2, 3), np.float32))
+    assert tw.ensure_shape(x, [2, 3]) is x
+    assert tw.ensure_shape(x, [None, 3]) is x
+    with pytest.raises(tw.errors.ShapeError, match=r"ensure_shape: the tensor's shape \[2, 3\]"):
+        tw.ensure_shape(x, [3, None])
+    with pytest.raises(tw.errors.ShapeError, match="ensure_shape"):
+        tw.ensure_shape(x, [2, 3, 1])
+
+
+def test_setdiff1d():
+    out, idx = tw.setdiff1d(tw.tensor([4, 1, 3, 4, 7]), tw.tensor([4, 9]))
+    assert out.dtype == "int32" and out.tolist() == [1, 3, 7] and idx.tolist() == [1, 2, 4]
+    out, idx = tw.setdiff1d(tw.tensor([np.nan, 0.0, 2.5]), tw.tensor([-0.0, np.nan]))
+    assert out.tolist() == [2.5] and idx.tolist() == [2]  # NaN matches NaN, 0 matches -0 (JavaScript's Set)
+    out, idx = tw.setdiff1d(tw.tensor(["a", "b"]), tw.tensor([b"a"]))
+    assert out.tolist() == ["b"] and idx.tolist() == [1]
+    out, idx = tw.setdiff1d(tw.tensor([1.0]), tw.tensor([1.0]))
+    assert out.shape == (0,) and idx.shape == (0,)
+    with pytest.raises(tw.errors.DtypeError, match="setdiff1d: x and y must have the same dtype"):
+        tw.setdiff1d(tw.tensor([1]), tw.tensor([1.0]))
+    with pytest.raises(tw.errors.ShapeError, match="setdiff1d: y must be a 1-D tensor"):
+        tw.setdiff1d(tw.tensor([1]), tw.tensor([[1]]))

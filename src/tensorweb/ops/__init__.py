@@ -1,13 +1,14 @@
 """The public Ops API, in TF.js's groups. Each module lists its ops in __all__; ops of the namespaced
-groups (image, linalg, losses, signal, spectral, fused) are reached as tw.image.resize_bilinear etc."""
+groups (image, linalg, losses, signal, spectral, fused, sparse, string) are reached as tw.image.resize_bilinear
+etc."""
 from . import (arithmetic, basic_math, convolution, creation, evaluation, image, linalg, logical,  # noqa: F401
-               losses, matrices, normalization, pooling, random, reduction, segment, signal, slice_join, spectral,
-               transformation, fused)
+               losses, matrices, normalization, pooling, ragged, random, reduction, segment, signal, slice_join,
+               sparse, spectral, string, transformation, fused)
 
 FLAT_GROUPS = (arithmetic, basic_math, convolution, creation, evaluation, logical, matrices, normalization,
-               pooling, random, reduction, segment, slice_join, transformation)
+               pooling, ragged, random, reduction, segment, slice_join, transformation)
 NAMESPACES = {"image": image, "linalg": linalg, "losses": losses, "signal": signal, "spectral": spectral,
-              "fused": fused}
+              "fused": fused, "sparse": sparse, "string": string}
 
 __all__: list[str] = []
 for _group in FLAT_GROUPS + (spectral,):  # TF.js exports fft & co. both flat and as tf.spectral.*

@@ -15,7 +15,8 @@ _NOT_METHODS = {"tensor", "scalar", "tensor1d", "tensor2d", "tensor3d", "tensor4
                 "fill", "zeros", "ones", "eye", "linspace", "range", "variable", "add_n", "complex",
                 "where", "stack", "concat", "meshgrid", "einsum", "random_uniform", "random_normal",
                 "random_standard_normal", "truncated_normal", "random_gamma", "random_uniform_int",
-                "multinomial", "scatter_nd", "broadcast_args", "confusion_matrix", "buffer"}
+                "multinomial", "scatter_nd", "broadcast_args", "confusion_matrix", "buffer", "sparse_to_dense",
+                "ragged_gather", "ragged_range", "ragged_tensor_to_tensor"}
 
 
 def _install_methods() -> None:

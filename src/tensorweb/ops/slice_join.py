@@ -1,5 +1,5 @@
 """Slicing and joining: slice, strided_slice, gather, gather_nd, scatter_nd, tensor_scatter_update,
-concat, stack, unstack, split, tile, reverse, mirror_pad, boolean_mask — and `getitem`, the engine of
+concat, stack, unstack, split, tile, reverse, mirror_pad, boolean_mask, sparse_to_dense — and `getitem`, the engine of
 `Tensor.__getitem__` (NumPy-style indexing built on strided_slice, gather and boolean_mask)."""
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from ..errors import DtypeError, InvalidArgumentError, ShapeError
 from ._base import as_shape, convert, normalize_axes, normalize_axis, run, size_of
 
 __all__ = ["slice", "strided_slice", "gather", "gather_nd", "scatter_nd", "tensor_scatter_update", "concat",
-           "stack", "unstack", "split", "tile", "reverse", "mirror_pad", "boolean_mask"]
+           "stack", "unstack", "split", "tile", "reverse", "mirror_pad", "boolean_mask", "sparse_to_dense"]
 
 _pyslice = builtins.slice  # `slice` below is the op
 
@@ -299,6 +299,30 @@ def _tensor_scatter_update_grad(dy, inputs, outputs, attrs):
     from .creation import zeros_like
     _, idx, u = inputs
     return tensor_scatter_update(dy, idx, zeros_like(u)), None, gather_nd(dy, idx)
+
+
+def sparse_to_dense(sparse_indices: Any, sparse_values: Any, output_shape: Any, default_value: Any = 0) -> Tensor:
+    """A dense tensor of `output_shape` filled with default_value, with sparse_values (one per index, or a
+    scalar for all) at sparse_indices (int32: a scalar or vector for a 1-D output, else [n, rank]); a
+    repeated index keeps its last value."""
+    op = "sparse_to_dense"
+    idx = convert(sparse_indices, "sparse_indices", op, "int32")
+    vals = convert(sparse_values, "sparse_values", op, "any")
+    default = convert(default_value, "default_value", op, vals.dtype)
+    shp = as_shape(output_shape, op, "output_shape")
+    if any(d < 0 for d in shp):
+        raise InvalidArgumentError(f"{op}: output_shape {list(shp)} has a negative dimension")
+    if idx.rank > 2:
+        raise ShapeError(f"{op}: sparse_indices must be a scalar, vector or matrix, got shape {list(idx.shape)}")
+    count = idx.shape[0] if idx.rank > 0 else 1
+    dims = idx.shape[1] if idx.rank > 1 else 1
+    if len(shp) != dims:
+        raise ShapeError(f"{op}: output_shape {list(shp)} must have {dims} entries (sparse_indices.shape[-1])")
+    if not (vals.rank == 0 or (vals.rank == 1 and vals.shape[0] == count)):
+        raise ShapeError(f"{op}: sparse_values must be a scalar or of shape [{count}], got {list(vals.shape)}")
+    if default.rank != 0:
+        raise ShapeError(f"{op}: default_value must be a scalar, got shape {list(default.shape)}")
+    return run("SparseToDense", (idx, vals, default), {"output_shape": shp})
 
 
 # ---- concat / stack / split ----------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Transformations: reshape, cast (more in this group: pad, squeeze, expand_dims, depth_to_space,
-space_to_batch_nd, batch_to_space_nd, broadcast_to, broadcast_args)."""
+space_to_batch_nd, batch_to_space_nd, broadcast_to, broadcast_args, ensure_shape, setdiff1d)."""
 from __future__ import annotations
 
 from typing import Any
@@ -11,7 +11,7 @@ from ..errors import DtypeError, InvalidArgumentError, ShapeError
 from ._base import as_shape, convert, normalize_axes, run, size_of
 
 __all__ = ["reshape", "cast", "pad", "squeeze", "expand_dims", "depth_to_space", "space_to_depth",
-           "space_to_batch_nd", "batch_to_space_nd", "broadcast_to", "broadcast_args"]
+           "space_to_batch_nd", "batch_to_space_nd", "broadcast_to", "broadcast_args", "ensure_shape", "setdiff1d"]
 
 
 def reshape(x: Any, shape: Any) -> Tensor:
@@ -262,3 +262,29 @@ def broadcast_args(s0: Any, s1: Any) -> Tensor:
         if v.rank != 1:
             raise ShapeError(f"broadcast_args: {name} must be a vector (rank 1), got rank {v.rank}")
     return run("BroadcastArgs", (a, b))
+
+
+# ---- ensure_shape / setdiff1d --------------------------------------------------------------------
+
+def ensure_shape(x: Any, shape: Any) -> Tensor:
+    """`x` itself, after checking that its shape is `shape` (None entries match any size)."""
+    t = convert(x, "x", "ensure_shape", "any")
+    want = list(shape)
+    if len(want) != t.rank or any(w is not None and w != d for w, d in zip(want, t.shape)):
+        raise ShapeError(f"ensure_shape: the tensor's shape {list(t.shape)} is not compatible with the expected "
+                         f"shape {want}")
+    return t
+
+
+def setdiff1d(x: Any, y: Any) -> tuple[Tensor, Tensor]:
+    """The values of 1-D `x` that are not in 1-D `y`, in x's order, and their positions in x (int32):
+    (out, indices). TF.js's setdiff1dAsync, run synchronously; NaN matches NaN."""
+    op = "setdiff1d"
+    a = convert(x, "x", op, "any")
+    b = convert(y, "y", op, "any")
+    if a.dtype != b.dtype:
+        raise DtypeError(f"{op}: x and y must have the same dtype, got x {a.dtype} and y {b.dtype}")
+    for name, t in (("x", a), ("y", b)):
+        if t.rank != 1:
+            raise ShapeError(f"{op}: {name} must be a 1-D tensor, got shape {list(t.shape)}")
+    return run("ListDiff", (a, b))

@@ -70,5 +70,5 @@ class NumpyBackend:
 register_backend("numpy", NumpyBackend, priority=1)
 
 from . import (arithmetic, basic_math, convolution, creation, evaluation, image, linalg,  # noqa: E402,F401
-               logical, matrices, normalization, optimizers, pooling, random, reduction, segment, slice_join,
-               spectral, transformation)
+               logical, matrices, normalization, optimizers, pooling, ragged, random, reduction, segment,
+               slice_join, sparse, spectral, string, transformation)

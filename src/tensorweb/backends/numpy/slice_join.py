@@ -1,5 +1,5 @@
 """NumPy kernels: slicing and joining (Slice, StridedSlice, GatherV2, GatherNd, ScatterNd,
-TensorScatterUpdate, Concat, Pack, Unpack, SplitV, Tile, Reverse, MirrorPad)."""
+TensorScatterUpdate, SparseToDense, Concat, Pack, Unpack, SplitV, Tile, Reverse, MirrorPad)."""
 from __future__ import annotations
 
 import numpy as np
@@ -84,6 +84,16 @@ def tensor_scatter_update(x, indices, updates):
     out = x.copy()
     flat = indices.reshape(-1, k)
     out[tuple(flat[:, j] for j in range(k))] = updates.reshape((flat.shape[0],) + x.shape[k:])
+    return out
+
+
+@kernel("SparseToDense")
+def sparse_to_dense(indices, values, default_value, *, output_shape):
+    out = np.full(output_shape, default_value[()], dtype=values.dtype)
+    flat = indices.reshape(-1, indices.shape[1] if indices.ndim == 2 else 1)
+    _check_nd_indices(flat, output_shape, "sparse_to_dense")
+    if out.size:
+        out[tuple(flat.T)] = values  # a repeated index keeps its last value
     return out
 
 

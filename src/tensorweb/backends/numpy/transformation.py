@@ -106,3 +106,18 @@ def batch_to_space_nd(x, *, block_shape, crops):
     y = y.transpose(perm).reshape((b,) + tuple(s * bs for s, bs in zip(spatial, block_shape)) + rest)
     index = (slice(None),) + tuple(slice(c0, s * bs - c1) for (c0, c1), s, bs in zip(crops, spatial, block_shape))
     return np.ascontiguousarray(y[index])
+
+
+@kernel("ListDiff")
+def list_diff(x, y):
+    """The entries of x not in y (JavaScript Set semantics: NaN matches NaN, 0 matches -0) and their positions."""
+    if x.dtype == object:
+        from .string import to_bytes
+        taken = set(to_bytes(y))
+        keep = np.array([v not in taken for v in to_bytes(x)], dtype=bool)
+    else:
+        keep = ~np.isin(x, y)
+        if x.dtype.kind in "fc" and np.isnan(y).any():
+            keep &= ~np.isnan(x)
+    positions = np.flatnonzero(keep)
+    return x[positions], positions.astype(np.int32)
