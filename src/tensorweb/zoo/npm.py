@@ -106,12 +106,11 @@ def fetch(spec: str, integrity: str | None = None,
     mismatch an IntegrityError is raised and nothing is cached. A cache written from a tarball whose digest
     differs from a pinned `integrity` is refused the same way, without a network call.
     """
+    hit = cached(spec, integrity, cache_dir)
+    if hit is not None:
+        return hit
     parsed = parse_spec(spec)
     root = cache_root(cache_dir) / "npm"
-    if _EXACT_VERSION.match(parsed.version):
-        hit = _from_cache(root / _package_dir(parsed.name) / parsed.version, parsed, integrity)
-        if hit is not None:
-            return hit
     meta = _version_meta(parsed)
     version = meta["version"]
     parsed = NpmSpec(parsed.name, version, parsed.path)
@@ -143,6 +142,17 @@ def fetch(spec: str, integrity: str | None = None,
     if hit is None:
         raise FetchError(f"{parsed}: files are still missing from {vdir} after extraction")
     return hit
+
+
+def cached(spec: str, integrity: str | None = None, cache_dir: str | os.PathLike | None = None
+           ) -> Path | list[Path] | None:
+    """What `fetch(spec, integrity)` would return when every file it needs is in the cache already, else
+    None; never makes a network call (a spec with a dist-tag instead of a version is never cached)."""
+    parsed = parse_spec(spec)
+    if not _EXACT_VERSION.match(parsed.version):
+        return None
+    return _from_cache(cache_root(cache_dir) / "npm" / _package_dir(parsed.name) / parsed.version, parsed,
+                       integrity)
 
 
 # ---- the cache ---------------------------------------------------------------------------------------
