@@ -19,6 +19,7 @@ from . import runtime  # noqa: F401
 from . import io, layers, testing, train  # noqa: F401
 from .graph import GraphModel, load_graph_model
 from .layers.saving import load_layers_model  # noqa: F401
+from . import zoo  # noqa: F401  (pretrained models: tw.zoo.blazeface.load(), ...)
 
 __version__ = "0.1.0"
 

@@ -7,7 +7,7 @@ import sys
 
 from ..errors import TensorwebError
 
-_MODULES = ("models", "plan")
+_MODULES = ("models", "plan", "zoo")
 
 
 def build_parser() -> argparse.ArgumentParser:

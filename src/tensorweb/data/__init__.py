@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 
@@ -15,3 +16,14 @@ def iris() -> tuple[np.ndarray, np.ndarray]:
     x = np.array([[float(v) for v in r[:4]] for r in rows], dtype=np.float32)
     y = np.array([IRIS_SPECIES.index(r[4]) for r in rows], dtype=np.int32)
     return x, y
+
+
+PHOTOS = ("astronaut", "grace_hopper", "camera")
+
+
+def photo(name: str) -> Path:
+    """The path of a bundled public-domain / CC0 photo (see data/README.md): one of PHOTOS."""
+    if name not in PHOTOS:
+        from ..errors import InvalidArgumentError
+        raise InvalidArgumentError(f"no bundled photo {name!r}; bundled: {', '.join(PHOTOS)}")
+    return Path(str(resources.files(__package__).joinpath(f"{name}.jpg")))
