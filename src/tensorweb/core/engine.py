@@ -231,7 +231,7 @@ class Engine:
         return v
 
     def registered_variables(self) -> dict[str, Variable]:
-        return dict(self._variables)
+        return dict(self._variables.items())  # items() skips entries collected while copying
 
     def _forget_variable(self, v: Variable) -> None:
         if self._variables.get(v.name) is v:
