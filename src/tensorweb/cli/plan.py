@@ -33,14 +33,14 @@ def _input_values(model, shapes: list[list[int]] | None, seed: int) -> list:
     return values
 
 
-def model_records(path: str, shapes: list[list[int]] | None = None, seed: int = 0):
-    """(description, usage records) of one traced inference of the model at `path` (or a builtin name)."""
+def model_trace(path: str, shapes: list[list[int]] | None = None, seed: int = 0):
+    """(description, Trace) of one inference of the model at `path` (or a builtin name)."""
     if path in BUILTIN:
         from ..layers.applications import mobilenet_v2
         model = mobilenet_v2()
         x = tw.tensor(np.random.default_rng(seed).random((1, 224, 224, 3), dtype=np.float32))
         _, trace = tw.runtime.trace(model, x)
-        return BUILTIN[path], trace.usage_records()
+        return BUILTIN[path], trace
     from .models import load_any
     model = load_any(path)
     values = [tw.tensor(v) for v in _input_values(model, shapes, seed)]
@@ -49,7 +49,7 @@ def model_records(path: str, shapes: list[list[int]] | None = None, seed: int = 
         _, trace = tw.runtime.trace(lambda **kw: model.execute(kw), **feed)
     else:
         _, trace = tw.runtime.trace(lambda *xs: model(list(xs) if len(xs) > 1 else xs[0]), *values)
-    return path, trace.usage_records()
+    return path, trace
 
 
 def plan_table(records) -> dict:
@@ -78,12 +78,16 @@ def _mib(n: int) -> str:
 
 def run(args: argparse.Namespace) -> int:
     shapes = [[int(d) for d in s.split(",")] for s in args.shape] if args.shape else None
-    what, records = model_records(args.model, shapes, args.seed)
-    table = plan_table(records)
+    what, trace = model_trace(args.model, shapes, args.seed)
+    table = plan_table(trace.usage_records())
+    blockers = trace.replay_blockers()
     if args.json:
-        print(json.dumps({"model": what, **table}, indent=2))
+        print(json.dumps({"model": what, **table, "data_dependent": blockers}, indent=2))
         return 0
     print(f"{what}: {table['records']} intermediate tensors (after in-place reuse)")
+    if blockers:
+        print(f"note: this run depends on its input values ({'; '.join(blockers)}): the table is for these "
+              "inputs, and tw.runtime.compile runs it unplanned")
     print(f"{'strategy':<34}{'MiB':>10}{'objects':>9}{'ms':>10}{'/ bound':>9}")
     for name, s in table["strategies"].items():
         print(f"{name:<34}{_mib(s['total_bytes']):>10}{s['objects']:>9}{s['planning_ms']:>10.1f}"
