@@ -89,6 +89,26 @@ def assert_covers(category: str, checks: dict[str, Check]) -> None:
     assert ops <= checked, f"no check for {sorted(ops - checked)}"
 
 
+def tfjs_tests(category: str, checks: dict[str, Check]) -> tuple[Any, Any, Any]:
+    """A category's three tests, for its module to bind at top level:
+
+        want, test_matches_tfjs, test_every_op_is_mapped_and_checked = tfjs_tests("arithmetic", CHECKS)
+
+    `want` runs every TF.js case of the module in one Node call; each check is then a parametrized test."""
+    @pytest.fixture(scope="module")
+    def want():
+        return truths(checks)
+
+    @pytest.mark.interop
+    @pytest.mark.parametrize("name", list(checks))
+    def test_matches_tfjs(name, want):
+        verify(checks[name], want[name])
+
+    def test_every_op_is_mapped_and_checked():
+        assert_covers(category, checks)
+    return want, test_matches_tfjs, test_every_op_is_mapped_and_checked
+
+
 class Inputs:
     """Seeded random inputs: f32 (uniform floats), i32 (ints), b8 (bools)."""
 

@@ -7,7 +7,7 @@ import pytest
 import tensorweb.graph.ops.convolution  # noqa: F401  (registers the mappers)
 from tensorweb.errors import ModelFormatError, UnsupportedOpError
 
-from .math_cases import Check, Inputs, assert_covers, assert_refuses, attr_specs, i32, truths, verify
+from .math_cases import Check, Inputs, assert_refuses, attr_specs, i32, tfjs_tests
 from .single_op import OpCase
 
 g = Inputs(109)
@@ -197,19 +197,7 @@ CHECKS = {
 }
 
 
-@pytest.fixture(scope="module")
-def want():
-    return truths(CHECKS)
-
-
-@pytest.mark.interop
-@pytest.mark.parametrize("name", list(CHECKS))
-def test_matches_tfjs(name, want):
-    verify(CHECKS[name], want[name])
-
-
-def test_every_op_is_mapped_and_checked():
-    assert_covers("convolution", CHECKS)
+want, test_matches_tfjs, test_every_op_is_mapped_and_checked = tfjs_tests("convolution", CHECKS)
 
 
 REFUSED = {

@@ -4,11 +4,10 @@ first), score thresholds, flipped corners, soft-NMS, padding."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 import tensorweb.graph.ops.dynamic  # noqa: F401  (registers the mappers)
 
-from .math_cases import Check, Inputs, assert_covers, f32, i32, truths, verify
+from .math_cases import Check, Inputs, f32, i32, tfjs_tests
 from .single_op import OpCase
 
 g = Inputs(204)
@@ -67,16 +66,4 @@ CHECKS = {
 }
 
 
-@pytest.fixture(scope="module")
-def want():
-    return truths(CHECKS)
-
-
-@pytest.mark.interop
-@pytest.mark.parametrize("name", list(CHECKS))
-def test_matches_tfjs(name, want):
-    verify(CHECKS[name], want[name])
-
-
-def test_every_op_is_mapped_and_checked():
-    assert_covers("dynamic", CHECKS)
+want, test_matches_tfjs, test_every_op_is_mapped_and_checked = tfjs_tests("dynamic", CHECKS)

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 import tensorweb.graph.ops.evaluation  # noqa: F401  (registers the mappers)
 
-from .math_cases import Check, Inputs, assert_covers, f32, i32, truths, verify
+from .math_cases import Check, Inputs, f32, i32, tfjs_tests
 from .single_op import OpCase
 
 g = Inputs(105)
@@ -46,16 +45,4 @@ CHECKS = {
 }
 
 
-@pytest.fixture(scope="module")
-def want():
-    return truths(CHECKS)
-
-
-@pytest.mark.interop
-@pytest.mark.parametrize("name", list(CHECKS))
-def test_matches_tfjs(name, want):
-    verify(CHECKS[name], want[name])
-
-
-def test_every_op_is_mapped_and_checked():
-    assert_covers("evaluation", CHECKS)
+want, test_matches_tfjs, test_every_op_is_mapped_and_checked = tfjs_tests("evaluation", CHECKS)

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 import tensorweb.graph.ops.matrices  # noqa: F401  (registers the mappers)
 
 from tensorweb.errors import ModelFormatError, UnsupportedOpError
 
-from .math_cases import Check, Inputs, assert_covers, assert_refuses, attr_specs, i32, truths, verify
+from .math_cases import Check, Inputs, assert_refuses, attr_specs, i32, tfjs_tests
 from .single_op import OpCase
 
 g = Inputs(107)
@@ -87,19 +86,7 @@ CHECKS = {
 }
 
 
-@pytest.fixture(scope="module")
-def want():
-    return truths(CHECKS)
-
-
-@pytest.mark.interop
-@pytest.mark.parametrize("name", list(CHECKS))
-def test_matches_tfjs(name, want):
-    verify(CHECKS[name], want[name])
-
-
-def test_every_op_is_mapped_and_checked():
-    assert_covers("matrices", CHECKS)
+want, test_matches_tfjs, test_every_op_is_mapped_and_checked = tfjs_tests("matrices", CHECKS)
 
 
 def test_refuses_batch_norm_and_unknown_fused_ops():

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 import tensorweb.graph.ops.reduction  # noqa: F401  (registers the mappers)
 
 from tensorweb.errors import InvalidArgumentError
 
-from .math_cases import Check, Inputs, assert_covers, assert_refuses, f32, i32, truths, verify
+from .math_cases import Check, Inputs, assert_refuses, f32, i32, tfjs_tests
 from .single_op import OpCase
 
 g = Inputs(104)
@@ -77,19 +76,7 @@ CHECKS = {
 }
 
 
-@pytest.fixture(scope="module")
-def want():
-    return truths(CHECKS)
-
-
-@pytest.mark.interop
-@pytest.mark.parametrize("name", list(CHECKS))
-def test_matches_tfjs(name, want):
-    verify(CHECKS[name], want[name])
-
-
-def test_every_op_is_mapped_and_checked():
-    assert_covers("reduction", CHECKS)
+want, test_matches_tfjs, test_every_op_is_mapped_and_checked = tfjs_tests("reduction", CHECKS)
 
 
 def test_refuses_malformed_axis_inputs():

@@ -5,12 +5,11 @@ separators and pads; the mappers keep the case, which the hand-checked cases sho
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 import tensorweb.graph.ops.string  # noqa: F401  (registers the mappers)
 from tensorweb.errors import InvalidArgumentError
 
-from .math_cases import Check, assert_covers, i32, truths, verify
+from .math_cases import Check, i32, tfjs_tests
 from .single_op import OpCase
 
 WORDS = np.array(["the quick  brown fox", "", "jumps over", " the lazy dog ", "héllo wörld"], object)
@@ -73,16 +72,4 @@ CHECKS = {
 }
 
 
-@pytest.fixture(scope="module")
-def want():
-    return truths(CHECKS)
-
-
-@pytest.mark.interop
-@pytest.mark.parametrize("name", list(CHECKS))
-def test_matches_tfjs(name, want):
-    verify(CHECKS[name], want[name])
-
-
-def test_every_op_is_mapped_and_checked():
-    assert_covers("string", CHECKS)
+want, test_matches_tfjs, test_every_op_is_mapped_and_checked = tfjs_tests("string", CHECKS)

@@ -1,12 +1,11 @@
 """Transformation op mappers against the real TF.js graph executor (see math_cases.py)."""
 from __future__ import annotations
 
-import pytest
 
 import tensorweb.graph.ops.transformation  # noqa: F401  (registers the mappers)
 from tensorweb.errors import ShapeError
 
-from .math_cases import Check, Inputs, assert_covers, f32, i32, truths, verify
+from .math_cases import Check, Inputs, f32, i32, tfjs_tests
 from .single_op import OpCase
 
 g = Inputs(202)
@@ -79,16 +78,4 @@ CHECKS = {
 }
 
 
-@pytest.fixture(scope="module")
-def want():
-    return truths(CHECKS)
-
-
-@pytest.mark.interop
-@pytest.mark.parametrize("name", list(CHECKS))
-def test_matches_tfjs(name, want):
-    verify(CHECKS[name], want[name])
-
-
-def test_every_op_is_mapped_and_checked():
-    assert_covers("transformation", CHECKS)
+want, test_matches_tfjs, test_every_op_is_mapped_and_checked = tfjs_tests("transformation", CHECKS)
