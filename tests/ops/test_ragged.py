@@ -10,7 +10,7 @@ import pytest
 import tensorweb as tw
 from tensorweb.errors import DtypeError, InvalidArgumentError, ShapeError
 
-from .tfjs_ops import OpCall, check, f32, i32, s, tfjs_results
+from .tfjs_ops import OpCall, f32, i32, s, tfjs_op_tests
 
 SPLITS = i32([0, 2, 3, 5])
 VALUES = f32([1, 2, 3, 4, 5])
@@ -86,15 +86,7 @@ CASES = {
 }
 
 
-@pytest.fixture(scope="module")
-def want():
-    return tfjs_results(CASES)
-
-
-@pytest.mark.interop
-@pytest.mark.parametrize("name", list(CASES))
-def test_matches_tfjs(name, want):
-    check(CASES[name], want[name])
+want, test_matches_tfjs = tfjs_op_tests(CASES)
 
 
 def test_gather_by_hand():

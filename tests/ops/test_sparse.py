@@ -11,7 +11,7 @@ from tensorweb.testing import check_gradients
 
 from tests.interop.tfjs import T
 
-from .tfjs_ops import OpCall, check, f32, i32, s, tfjs_results
+from .tfjs_ops import OpCall, f32, i32, s, tfjs_op_tests
 
 fill = tw.sparse.sparse_fill_empty_rows
 reshape = tw.sparse.sparse_reshape
@@ -74,15 +74,7 @@ CASES = {
 }
 
 
-@pytest.fixture(scope="module")
-def want():
-    return tfjs_results(CASES)
-
-
-@pytest.mark.interop
-@pytest.mark.parametrize("name", list(CASES))
-def test_matches_tfjs(name, want):
-    check(CASES[name], want[name])
+want, test_matches_tfjs = tfjs_op_tests(CASES)
 
 
 def test_fill_empty_rows_by_hand():

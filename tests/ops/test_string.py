@@ -9,7 +9,7 @@ import tensorweb as tw
 from tensorweb.errors import DtypeError, InvalidArgumentError, ShapeError
 from tests.interop.tfjs import T
 
-from .tfjs_ops import OpCall, check, i32, s, tfjs_results
+from .tfjs_ops import OpCall, i32, s, tfjs_op_tests
 
 ts = tw.string
 rng = np.random.default_rng(302)
@@ -72,15 +72,7 @@ CASES = {
 }
 
 
-@pytest.fixture(scope="module")
-def want():
-    return tfjs_results(CASES)
-
-
-@pytest.mark.interop
-@pytest.mark.parametrize("name", list(CASES))
-def test_matches_tfjs(name, want):
-    check(CASES[name], want[name])
+want, test_matches_tfjs = tfjs_op_tests(CASES)
 
 
 def text(t: tw.Tensor) -> list:

@@ -105,3 +105,18 @@ def check(case: OpCall, want: Any) -> None:
             np.testing.assert_allclose(arr, w, rtol=case.rtol, atol=case.atol, err_msg=f"output {k}")
         else:
             np.testing.assert_array_equal(arr, w.astype(arr.dtype), err_msg=f"output {k}")
+
+
+def tfjs_op_tests(cases: dict[str, OpCall]) -> tuple[Any, Any]:
+    """A module's TF.js fixture and parametrized check, to bind at top level:
+
+        want, test_matches_tfjs = tfjs_op_tests(CASES)"""
+    @pytest.fixture(scope="module")
+    def want():
+        return tfjs_results(cases)
+
+    @pytest.mark.interop
+    @pytest.mark.parametrize("name", list(cases))
+    def test_matches_tfjs(name, want):
+        check(cases[name], want[name])
+    return want, test_matches_tfjs

@@ -108,49 +108,46 @@ def _objects_naive(r: _Records) -> tuple[list[int], list[int]]:
     return list(range(r.n)), r.size.tolist()
 
 
-def _objects_equality(r: _Records) -> tuple[list[int], list[int]]:
-    """Reuse a released object only for a tensor of exactly its size."""
+def _objects_in_order(r: _Records, choose: Callable[[list[int], int, list[int]], int | None]
+                      ) -> tuple[list[int], list[int]]:
+    """Tensors in order of first use; objects return to the free list once their tensor's last step has
+    passed; choose(free objects, size, object sizes) picks one to take (grown if needed) or None for a new."""
     ids = [-1] * r.n
     sizes: list[int] = []
-    free: dict[int, list[int]] = {}
+    free: list[int] = []
     releases: list[tuple[int, int]] = []          # (last_op, object id)
     for i in np.lexsort((np.arange(r.n), r.first)).tolist():
         while releases and releases[0][0] < r.first[i]:
-            _, obj = heapq.heappop(releases)
-            free.setdefault(sizes[obj], []).append(obj)
+            free.append(heapq.heappop(releases)[1])
         size = int(r.size[i])
-        if free.get(size):
-            obj = free[size].pop()
-        else:
+        obj = choose(free, size, sizes)
+        if obj is None:
             obj = len(sizes)
             sizes.append(size)
+        else:
+            free.remove(obj)
+            sizes[obj] = max(sizes[obj], size)
         ids[i] = obj
         heapq.heappush(releases, (int(r.last[i]), obj))
     return ids, sizes
+
+
+def _objects_equality(r: _Records) -> tuple[list[int], list[int]]:
+    """Reuse a released object only for a tensor of exactly its size."""
+    return _objects_in_order(r, lambda free, size, sizes: next((o for o in free if sizes[o] == size), None))
+
+
+def _smallest_fitting_else_largest(free: list[int], size: int, sizes: list[int]) -> int | None:
+    if not free:
+        return None
+    fitting = [o for o in free if sizes[o] >= size]
+    return min(fitting, key=lambda o: sizes[o]) if fitting else max(free, key=lambda o: sizes[o])
 
 
 def _objects_greedy_in_order(r: _Records) -> tuple[list[int], list[int]]:
     """Tensors in order of first use; each takes the smallest released object that fits, else the largest
     released one (enlarged), else a new object."""
-    ids = [-1] * r.n
-    sizes: list[int] = []
-    free: list[int] = []
-    releases: list[tuple[int, int]] = []
-    for i in np.lexsort((np.arange(r.n), r.first)).tolist():
-        while releases and releases[0][0] < r.first[i]:
-            free.append(heapq.heappop(releases)[1])
-        size = int(r.size[i])
-        if free:
-            fitting = [o for o in free if sizes[o] >= size]
-            obj = min(fitting, key=lambda o: sizes[o]) if fitting else max(free, key=lambda o: sizes[o])
-            free.remove(obj)
-            sizes[obj] = max(sizes[obj], size)
-        else:
-            obj = len(sizes)
-            sizes.append(size)
-        ids[i] = obj
-        heapq.heappush(releases, (int(r.last[i]), obj))
-    return ids, sizes
+    return _objects_in_order(r, _smallest_fitting_else_largest)
 
 
 class _ObjectPool:
@@ -185,12 +182,7 @@ class _ObjectPool:
 
     def best_fit(self, i: int) -> int | None:
         """The smallest available object that holds tensor i, else the largest available one."""
-        size = int(self.r.size[i])
-        avail = self.available(i)
-        if not avail:
-            return None
-        fitting = [o for o in avail if self.sizes[o] >= size]
-        return min(fitting, key=lambda o: self.sizes[o]) if fitting else max(avail, key=lambda o: self.sizes[o])
+        return _smallest_fitting_else_largest(self.available(i), int(self.r.size[i]), self.sizes)
 
 
 def _objects_greedy_by_breadth(r: _Records) -> tuple[list[int], list[int]]:
