@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pytest
 
 import tensorweb as tw
 from tensorweb.graph.attrs import encode_attr
 from tensorweb.io.artifacts import ModelArtifacts
-from tests.interop.tfjs import T, decode, run_tfjs
+from tests.interop.tfjs import T, decode, harness_ready, run_tfjs
 
 from .single_op import _weight_bytes
 
@@ -162,3 +163,33 @@ def assert_same(got: list[np.ndarray], want: list, rtol: float = 1e-6) -> None:
         assert str(g.dtype) == names.get(dtype, str(g.dtype)), f"output {k}: dtype {g.dtype}, expected {dtype}"
         assert g.shape == np.asarray(w).shape, f"output {k}: shape {g.shape}, expected {np.asarray(w).shape}"
         np.testing.assert_allclose(g, np.asarray(w, dtype=g.dtype), rtol=rtol, err_msg=f"output {k}")
+
+
+def graph_case_tests(cases: dict[str, tuple[GraphCase, list]], tfjs_fails: dict[str, str] | None = None,
+                     rtol: float = 1e-6) -> tuple[Any, Any]:
+    """A module's TF.js fixture and parametrized test over cases {key: (GraphCase, hand-computed outputs)},
+    to bind at top level:
+
+        tfjs, test_matches_hand_values_and_tfjs = graph_case_tests(CASES)
+
+    Each case must equal its hand-computed outputs and TF.js's, except the keys of tfjs_fails, where TF.js
+    must fail with the given words in its message (TF.js cannot run them; the hand values are the truth)."""
+    fails = tfjs_fails or {}
+
+    @pytest.fixture(scope="module")
+    def tfjs() -> dict:
+        missing = harness_ready()
+        if missing:
+            pytest.fail(f"the TF.js interop harness is not installed: {missing}")
+        return run_graph_cases({k: c for k, (c, _) in cases.items()})
+
+    @pytest.mark.parametrize("key", sorted(cases))
+    def test_matches_hand_values_and_tfjs(key: str, tfjs: dict) -> None:
+        case, hand = cases[key]
+        got = case.run_tw()
+        assert_same(got, hand)
+        if key in fails:
+            assert isinstance(tfjs[key], Exception) and fails[key] in str(tfjs[key]), tfjs[key]
+        else:
+            assert_same(got, tfjs[key], rtol=rtol)
+    return tfjs, test_matches_hand_values_and_tfjs

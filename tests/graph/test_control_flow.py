@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from tensorweb.errors import GraphExecutionError
-from tests.interop.tfjs import T, harness_ready
+from tests.interop.tfjs import T
 
-from .graph_builder import GraphBuilder, GraphCase, assert_same, run_graph_cases
+from .graph_builder import GraphBuilder, GraphCase, graph_case_tests
 
 
 def frame(name: str, constant: bool = False) -> dict:
@@ -213,25 +213,7 @@ TFJS_FAILS = {
 }
 
 
-@pytest.fixture(scope="module")
-def tfjs() -> dict | None:
-    """TF.js's outputs of every case (one Node run), or None where Node/TF.js are not installed."""
-    if harness_ready() is not None:
-        return None
-    return run_graph_cases({k: c for k, (c, _) in CASES.items()})
-
-
-@pytest.mark.parametrize("key", sorted(CASES))
-def test_matches_hand_values_and_tfjs(key: str, tfjs: dict | None) -> None:
-    case, hand = CASES[key]
-    got = case.run_tw()
-    assert_same(got, hand)
-    if tfjs is None:
-        return
-    if key in TFJS_FAILS:
-        assert isinstance(tfjs[key], Exception) and TFJS_FAILS[key] in str(tfjs[key]), tfjs[key]
-    else:
-        assert_same(got, tfjs[key], rtol=1e-6)
+tfjs, test_matches_hand_values_and_tfjs = graph_case_tests(CASES, TFJS_FAILS)
 
 
 def test_v1_loop_runs_dynamic_plan_and_frees_iterations() -> None:

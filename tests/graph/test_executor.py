@@ -13,9 +13,9 @@ from tensorweb.errors import GraphExecutionError, InvalidArgumentError, ModelFor
 from tensorweb.graph.executor import import_mappers
 from tensorweb.graph.ops import MAPPERS
 from tensorweb.runtime import TensorUsageRecord
-from tests.interop.tfjs import T, harness_ready
+from tests.interop.tfjs import T
 
-from .graph_builder import GraphBuilder, GraphCase, assert_same, run_graph_cases
+from .graph_builder import GraphBuilder, GraphCase, graph_case_tests
 
 X = np.array([[1.0, -2.0, 3.0], [0.5, 4.0, -1.0]], np.float32)
 C3 = np.array([1.0, 2.0, 3.0], np.float32)
@@ -76,20 +76,7 @@ CASES: dict[str, tuple[GraphCase, list]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def tfjs() -> dict | None:
-    if harness_ready() is not None:
-        return None
-    return run_graph_cases({k: c for k, (c, _) in CASES.items()})
-
-
-@pytest.mark.parametrize("key", sorted(CASES))
-def test_matches_hand_values_and_tfjs(key: str, tfjs: dict | None) -> None:
-    case, hand = CASES[key]
-    got = case.run_tw()
-    assert_same(got, hand)
-    if tfjs is not None:
-        assert_same(got, tfjs[key])
+tfjs, test_matches_hand_values_and_tfjs = graph_case_tests(CASES)
 
 
 def _plan(model: tw.GraphModel, inputs: dict, outputs: list[str]):

@@ -13,9 +13,9 @@ import tensorweb as tw
 from tensorweb.errors import DtypeError, InvalidArgumentError, ModelFormatError, ShapeError, UnsupportedOpError
 from tensorweb.graph import TensorInfo
 from tensorweb.io.artifacts import ModelArtifacts
-from tests.interop.tfjs import T, harness_ready
+from tests.interop.tfjs import T
 
-from .graph_builder import GraphBuilder, GraphCase, assert_same, run_graph_cases
+from .graph_builder import GraphBuilder, GraphCase, graph_case_tests
 
 X = np.array([[1.0, 2.0, 3.0]], np.float32)
 B = np.array([0.5, -1.0, 2.0], np.float32)
@@ -65,20 +65,7 @@ CASES: dict[str, tuple[GraphCase, list]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def tfjs() -> dict | None:
-    if harness_ready() is not None:
-        return None
-    return run_graph_cases({k: c for k, (c, _) in CASES.items()})
-
-
-@pytest.mark.parametrize("key", sorted(CASES))
-def test_matches_hand_values_and_tfjs(key: str, tfjs: dict | None) -> None:
-    case, hand = CASES[key]
-    got = case.run_tw()
-    assert_same(got, hand)
-    if tfjs is not None:
-        assert_same(got, tfjs[key])
+tfjs, test_matches_hand_values_and_tfjs = graph_case_tests(CASES)
 
 
 def test_inputs_outputs_and_predict_without_signature() -> None:
