@@ -22,7 +22,7 @@ def test_keras_to_tfjs_and_back(tmp_path, capsys):
     model.save(tmp_path / "m.keras")
     assert main(["convert", str(tmp_path / "m.keras"), str(tmp_path / "tfjs")]) == 0
     line = capsys.readouterr().out.strip()
-    assert line.startswith(f"wrote {tmp_path / 'tfjs'}") and "4 weights (356 values)" in line
+    assert line == f"wrote {tmp_path / 'tfjs'}: TF.js layers model, 4 weights (356 values), 1 shard(s), 1,424 bytes"
     spec = json.loads((tmp_path / "tfjs" / "model.json").read_text())
     assert spec["format"] == "layers-model"
     np.testing.assert_array_equal(tw.load_layers_model(tmp_path / "tfjs").predict(X, verbose=0),
@@ -37,7 +37,9 @@ def test_quantize_and_shard_options(tmp_path, capsys):
     model.save(tmp_path / "m.keras")
     assert main(["convert", str(tmp_path / "m.keras"), str(tmp_path / "q"), "--quantize", "uint8",
                  "--quantize-only", "hidden/*", "--shard-size", "512"]) == 0
-    capsys.readouterr()
+    line = capsys.readouterr().out
+    # before: 356 float32 values; after: the 224 values of hidden/ as uint8 + the 132 of out/ as float32
+    assert "quantization uint8: 2 weights, 1424 -> 752 bytes (52.8%), largest absolute error" in line
     spec = json.loads((tmp_path / "q" / "model.json").read_text())
     weights = {w["name"]: w for g in spec["weightsManifest"] for w in g["weights"]}
     quantized = {n for n, w in weights.items() if w.get("quantization", {}).get("dtype") == "uint8"}
@@ -51,6 +53,8 @@ def test_quantize_and_shard_options(tmp_path, capsys):
 
 
 def test_bad_input_is_a_clear_error(tmp_path, capsys):
+    assert main(["convert", "in.keras", str(tmp_path / "out"), "--quantize-only", "x"]) == 2
+    assert "--quantize" in capsys.readouterr().err
     (tmp_path / "bad.keras").write_bytes(b"not a zip")
     assert main(["convert", str(tmp_path / "bad.keras"), str(tmp_path / "out")]) == 2
     assert "bad.keras" in capsys.readouterr().err

@@ -134,12 +134,19 @@ def predict(args: argparse.Namespace) -> int:
 
 
 def convert(args: argparse.Namespace) -> int:
+    if args.quantize_only and not args.quantize:
+        raise InvalidArgumentError("--quantize-only names the weights to quantize; say how with --quantize")
     model = tw.load_layers_model(args.input)
-    report = model.save(args.output, quantize=args.quantize, quantize_only=args.quantize_only,
+    result = model.save(args.output, quantize=args.quantize, quantize_only=args.quantize_only,
                         shard_size=args.shard_size)
     n = sum(int(np.prod(w.shape)) for w in model.weights)
-    print(f"wrote {args.output}: {len(model.weights)} weights ({n:,} values)"
-          + (f", {report}" if report else ""))
+    out = Path(args.output)
+    kind = "Keras file" if str(out).lower().endswith(KERAS_SUFFIXES) else "TF.js layers model"
+    files = f"{out.stat().st_size:,} bytes" if out.is_file() else \
+        f"{len(list(out.glob('*.bin')))} shard(s), {sum(p.stat().st_size for p in out.glob('*.bin')):,} bytes"
+    quant = getattr(result, "quantization", None)
+    print(f"wrote {args.output}: {kind}, {len(model.weights)} weights ({n:,} values), {files}"
+          + (f"; {quant}" if quant is not None else ""))
     return 0
 
 

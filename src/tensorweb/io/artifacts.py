@@ -64,6 +64,13 @@ class SaveResult:
     model_artifacts_info: ModelArtifactsInfo
     location: str | None = None
     response_status: int | None = None        # the HTTP status of a save to an http(s) URL
+    quantization: Any = None                  # the QuantizationReport of a quantized save
+
+    def __str__(self) -> str:
+        info = self.model_artifacts_info
+        text = (f"{self.location or 'saved'}: {info.weight_data_bytes:,} bytes of weights, "
+                f"{info.model_topology_bytes:,} bytes of topology")
+        return text + (f"; {self.quantization}" if self.quantization is not None else "")
 
 
 def json_bytes(obj: Any) -> bytes:

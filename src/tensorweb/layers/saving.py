@@ -20,6 +20,8 @@ and skip).
 """
 from __future__ import annotations
 
+import dataclasses
+
 import json
 import os
 import re
@@ -608,14 +610,20 @@ def _check_savable(model: Any) -> None:
                                f"layers model; a subclassed model has no topology to write")
 
 
-def _encode(named: Sequence[tuple[str, np.ndarray]], **quantization: Any) -> tuple[list[dict], bytes]:
-    specs, data, _ = _io.encode_weights(list(named), **quantization)
-    return list(specs), bytes(data)
+def _encode(named: Sequence[tuple[str, np.ndarray]], **quantization: Any) -> tuple[list[dict], bytes, Any]:
+    specs, data, report = _io.encode_weights(list(named), **quantization)
+    return list(specs), bytes(data), report
 
 
 def model_artifacts(model: Any, include_optimizer: bool = False, quantize: str | None = None,
                     quantize_only: Any = None) -> Any:
     """The ModelArtifacts of `model` in TF.js's layers-model format."""
+    return _model_artifacts(model, include_optimizer, quantize, quantize_only)[0]
+
+
+def _model_artifacts(model: Any, include_optimizer: bool, quantize: str | None, quantize_only: Any
+                     ) -> tuple[Any, Any]:
+    """(the ModelArtifacts, the QuantizationReport of its weights)."""
     from .. import __version__
     _check_savable(model)
     gaps: set[str] = set()
@@ -626,12 +634,13 @@ def model_artifacts(model: Any, include_optimizer: bool = False, quantize: str |
         raise InvalidArgumentError(f"model {model.name!r}: weight name(s) {duplicates} occur more than once (layers "
                                    f"of nested models share names); rename the layers so each weight has its own "
                                    f"name")
-    specs, data = _encode([(n, v.numpy()) for n, v in pairs], quantize=quantize, quantize_only=quantize_only)
+    specs, data, report = _encode([(n, v.numpy()) for n, v in pairs], quantize=quantize,
+                                  quantize_only=quantize_only)
     config = None
     if include_optimizer and getattr(model, "compiled", False) and model.optimizer is not None:
         config = training_config(model)
         names = {id(v): n for n, v in pairs}
-        ospecs, odata = _encode(_optimizer_weights(model, names))
+        ospecs, odata, _ = _encode(_optimizer_weights(model, names))
         specs += [dict(s, group=OPTIMIZER_GROUP) for s in ospecs]
         data += odata
     if gaps:
@@ -642,7 +651,7 @@ def model_artifacts(model: Any, include_optimizer: bool = False, quantize: str |
         check_user_defined_metadata(metadata, model.name)
     return _io.ModelArtifacts(model_topology=topology, format=LAYERS_MODEL_FORMAT,
                               generated_by=f"tensorweb {__version__}", converted_by=None, weight_specs=specs,
-                              weight_data=data, training_config=config, user_defined_metadata=metadata)
+                              weight_data=data, training_config=config, user_defined_metadata=metadata), report
 
 
 def _keras_file(target: Any) -> bool:
@@ -655,11 +664,17 @@ def save_model(model: Any, target: Any, include_optimizer: bool = False, quantiz
     http(s):// or store:// URL, or through an IO handler; a path ending in .keras or .h5 writes a Keras file
     instead. shard_size applies to folders and the store."""
     if _keras_file(target):
+        if quantize is not None or quantize_only is not None:
+            raise InvalidArgumentError(f"{target}: Keras files hold float32 weights; quantization is for TF.js "
+                                       "layers models (save to a folder)")
         from .keras_files import save_keras
         return save_keras(model, target, include_optimizer=include_optimizer)
-    artifacts = model_artifacts(model, include_optimizer, quantize, quantize_only)
+    artifacts, report = _model_artifacts(model, include_optimizer, quantize, quantize_only)
     opts = {} if shard_size == DEFAULT_SHARD_SIZE else {"shard_size": shard_size}  # folders and store:// only
-    return _io.save_artifacts(artifacts, target, **opts)
+    result = _io.save_artifacts(artifacts, target, **opts)
+    if quantize is not None and isinstance(result, _io.SaveResult):
+        result = dataclasses.replace(result, quantization=report)
+    return result
 
 
 def _layers_topology(artifacts: Any) -> dict:
