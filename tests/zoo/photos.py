@@ -38,6 +38,12 @@ BODY_POINTS = {
     "camera": {"nose": (252, 168), "right_eye": (235, 148), "right_ear": (188, 138),
                "right_shoulder": (105, 168), "right_wrist": (190, 235), "left_wrist": (280, 238)},
 }
+# Hands on obama.jpg, each the extent (x1, y1, x2, y2) of its visible skin, read 5× enlarged with a 10 px
+# grid. His arms are crossed, each hand on the other arm: his left hand is the fist at the image's left, the
+# watch on its wrist against the shirt cuff; of his right hand, at the image's right, the four fingers show
+# on his left sleeve (the palm is under his left arm).
+HAND_BOXES = {"obama": {"left_hand": (109, 483, 175, 548), "right_hand": (317, 432, 416, 512)}}
+
 # head keypoints of the pose models: 12 px, or the face tolerance where the face is larger
 HEAD_TOLERANCE = {name: max(12.0, t) for name, t in FACE_TOLERANCE.items()}
 BODY_TOLERANCE = 30.0

@@ -170,3 +170,30 @@ def test_not_a_blazeface_model():
             blazeface.BlazeFace(graph)
     finally:
         graph.dispose()
+
+
+# ---- MediaPipe's later face detectors (one fused output) ----------------------------------------------
+
+def test_full_range_anchor_layout():
+    a = ssd.anchors((192, 192), (4,), per_layer=1)
+    assert a.shape == (2304, 2)                     # one anchor per cell of a 48×48 grid
+    np.testing.assert_allclose(a[:2], [[0.5 / 48, 0.5 / 48], [1.5 / 48, 0.5 / 48]])
+    np.testing.assert_allclose(a[48], [0.5 / 48, 1.5 / 48])
+
+
+@pytest.mark.parametrize("model, photos", [("facemesh-detection-short", ("astronaut", "grace_hopper")),
+                                           ("facemesh-detection-full", ("astronaut", "grace_hopper", "camera"))])
+def test_fused_detectors_find_the_faces(model, photos):
+    """The short-range model is the front (selfie) network in one output: like blazeface-front it is held to
+    the two frontal faces. The full-range one finds all three; on the camera profile its ear tragion lies
+    15 px forward of the ear, so the ear is left out there."""
+    with blazeface.load(model=model) as detector:
+        assert detector.fused and len(detector.anchors) == {"facemesh-detection-short": 896,
+                                                            "facemesh-detection-full": 2304}[model]
+        for name in photos:
+            faces = detector.detect(photo(name))
+            assert len(faces) == 1, f"{model} on {name}: {faces}"
+            points = {k: v for k, v in FACE_POINTS[name].items() if k != "right_ear_tragion"}
+            assert_near(faces[0].landmarks, points, FACE_TOLERANCE[name], f"{model} on {name}")
+        _, x, _ = detector.preprocess(photo("grace_hopper"))
+        assert_raw_outputs_match(detector, model, x)

@@ -63,3 +63,26 @@ def test_models(capsys):
 def test_errors(capsys):
     assert main(["detect", "faces", "no_such_photo.jpg"]) == 2
     assert "no_such_photo.jpg" in capsys.readouterr().err
+
+
+def test_detect_faces_mesh_emotion_age_gender(capsys, tmp_path):
+    out = _run(capsys, "detect", "faces", photo("astronaut"), "--mesh", "--emotion", "--age-gender", "--draw",
+               tmp_path / "mesh.png")
+    assert "1 face(s) (blazeface, mesh)" in out and "happy" in out and "female" in out
+    assert "right iris radius" in out and "left iris radius" in out
+    x, y = map(float, re.search(r"right_iris\s+x=\s*([\d.]+) y=\s*([\d.]+)", out).groups())
+    assert np.hypot(x - FACE_POINTS["astronaut"]["right_eye"][0], y - FACE_POINTS["astronaut"]["right_eye"][1]) <= 4
+    drawn, original = read_image(tmp_path / "mesh.png"), read_image(photo("astronaut"))
+    assert drawn.shape == original.shape and (drawn != original).any(axis=2).mean() > 0.002
+
+
+def test_pose_blazepose(capsys, tmp_path):
+    out = _run(capsys, "pose", photo("camera"), "--model", "blazepose-lite", "--draw", tmp_path / "pose.png")
+    assert "1 pose(s) (blazepose-lite)" in out and "right_foot_index" in out and out.count(" score ") >= 33
+    drawn, original = read_image(tmp_path / "pose.png"), read_image(photo("camera"))
+    assert drawn.shape == original.shape and (drawn != original).any(axis=2).mean() > 0.002
+
+
+def test_hands_on_real_hands(capsys):
+    out = _run(capsys, "hands", photo("obama"), "--model", "handdetect")
+    assert "2 detection(s) (handdetect, score >= 0.5)" in out and out.count("palm") == 2

@@ -52,3 +52,21 @@ def test_results_of_any_kind():
     pose = Pose({"nose": Keypoint("nose", 60, 60, 0.9)}, 0.9)
     out = draw_results(image, [Thing(Box(5, 20, 20, 20), 0.5, "hand"), pose])
     assert out[20, 10].any() and out[60, 60].any() and not out[50, 10].any()
+
+
+def test_mesh_dots_and_iris_circles():
+    from tensorweb.vis.draw import draw_mesh
+    from tensorweb.zoo.facemesh import Iris
+
+    @dataclass
+    class Face:
+        mesh: np.ndarray
+        irises: dict
+
+    iris = Iris(Keypoint("right_iris", 30, 30), (Keypoint("e", 36, 30),) * 4)
+    face = Face(np.array([[5.2, 6.9, 0.0], [-4.0, 3.0, 0.0], [49.0, 49.0, 1.0]]), {"right": iris})
+    image = np.zeros((50, 50, 3), np.uint8)
+    out = draw_mesh(image, [face], color=(0, 255, 0), iris_color=(255, 0, 0))
+    assert out[7, 5].tolist() == [0, 255, 0] and out[49, 49].tolist() == [0, 255, 0]     # rounded to pixels
+    assert out[30, 36].tolist() == [255, 0, 0] and not out[30, 30].any()                 # circle, radius 6
+    assert int((out[..., 1] == 255).sum()) == 2 and image.max() == 0                     # off-image dot dropped

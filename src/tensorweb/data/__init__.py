@@ -18,7 +18,7 @@ def iris() -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
-PHOTOS = ("astronaut", "grace_hopper", "camera")
+PHOTOS = ("astronaut", "grace_hopper", "camera", "obama")
 
 
 def photo(name: str) -> Path:

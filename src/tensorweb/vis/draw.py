@@ -7,6 +7,7 @@ score), and `save_image` (vis.image) writes the PNG.
     out = draw_results(rgb, faces)                              # boxes, scores and landmarks
     out = draw_results(rgb, poses, edges=COCO_SKELETON)         # keypoints joined by the skeleton
     out = draw_mask(rgb, mask)                                  # a person mask tinted over the image
+    out = draw_mesh(rgb, meshes)                                # face meshes and irises
 """
 from __future__ import annotations
 
@@ -96,3 +97,26 @@ def draw_results(image: np.ndarray, results: Iterable[Any], edges: Sequence[tupl
             out = draw_keypoints(out, points.values() if isinstance(points, dict) else points, color, min_score,
                                  edges)
     return out
+
+
+def draw_mesh(image: np.ndarray, faces: Iterable[Any], color: Color = PALETTE[5],
+              iris_color: Color = PALETTE[3]) -> np.ndarray:
+    """Face meshes: a small square dot per point of each face's `.mesh` ((N, 2 or more) x, y in pixels) and,
+    for each iris in its `.irises` (objects with `.center` and `.radius`), a circle of that radius."""
+    faces = list(faces)
+    out = np.asarray(image).copy()
+    _canvas(out)                                        # checks the image
+    w = _line_width(out)
+    steps = np.arange(w) - w // 2
+    for face in faces:
+        xy = np.rint(np.asarray(face.mesh, dtype=np.float64)[:, :2]).astype(np.int64)
+        xs = (xy[:, 0, None, None] + steps[None, None, :]).repeat(w, axis=1).ravel()
+        ys = (xy[:, 1, None, None] + steps[None, :, None]).repeat(w, axis=2).ravel()
+        inside = (xs >= 0) & (xs < out.shape[1]) & (ys >= 0) & (ys < out.shape[0])
+        out[ys[inside], xs[inside]] = color
+    pil, draw = _canvas(out)
+    for face in faces:
+        for iris in getattr(face, "irises", {}).values():
+            c, r = iris.center, max(iris.radius, w)
+            draw.ellipse([c.x - r, c.y - r, c.x + r, c.y + r], outline=iris_color, width=w)
+    return np.asarray(pil).copy()

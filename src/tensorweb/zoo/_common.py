@@ -77,21 +77,28 @@ def keypoints(names: Sequence[str], xs: np.ndarray, ys: np.ndarray,
 
 
 class ZooModel:
-    """Base of the zoo's models: holds the graph model (`.model`), runs it on NumPy inputs, disposes it."""
+    """Base of the zoo's models: holds the graph model (`.model`) and any further parts it owns (graph models
+    or zoo models, e.g. a detector), runs a graph model on NumPy inputs, disposes them all."""
 
-    def __init__(self, model: GraphModel) -> None:
+    def __init__(self, model: GraphModel, *parts: "GraphModel | ZooModel") -> None:
         self.model = model
+        self._parts = parts
 
-    def run(self, x: np.ndarray, outputs: Sequence[str] | None = None) -> list[np.ndarray]:
-        """The model's outputs (`outputs`, default all of them in the model's order) on input x, as arrays."""
-        names = list(outputs) if outputs is not None else [o.name for o in self.model.outputs]
-        result = self.model.execute(x, names)
+    def run(self, x: np.ndarray, outputs: Sequence[str] | None = None,
+            model: GraphModel | None = None) -> list[np.ndarray]:
+        """The outputs (`outputs`, default all of them in the model's order) of `model` (default `.model`) on
+        input x, as arrays."""
+        model = self.model if model is None else model
+        names = list(outputs) if outputs is not None else [o.name for o in model.outputs]
+        result = model.execute(x, names)
         result = result if isinstance(result, list) else [result]
         return [t.numpy() for t in result]
 
     def dispose(self) -> None:
-        """Frees the model's weights; it cannot run afterwards."""
+        """Frees the model's weights (and its parts'); it cannot run afterwards."""
         self.model.dispose()
+        for part in self._parts:
+            part.dispose()
 
     def __enter__(self) -> "ZooModel":
         return self

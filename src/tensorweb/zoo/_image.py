@@ -1,7 +1,9 @@
 """Images in, model inputs out: any image (a path, a PIL image, an H×W×3 uint8 array) as an RGB uint8 array,
 and regions of it (ROIs, which may reach past the edges: the outside is black) resampled to a model's input
 size with tw.image ops. A ROI maps the model's normalized coordinates back to image pixels, so every zoo model
-answers in the pixels of the image it was given, whatever its input size."""
+answers in the pixels of the image it was given, whatever its input size. A ROI may be rotated about its center
+(MediaPipe's rotated rects: a face's eyes or a body's hips-to-shoulders line made level or upright for the
+model)."""
 from __future__ import annotations
 
 import os
@@ -42,17 +44,47 @@ def to_rgb(image: object) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Roi:
-    """A region of an image in pixels (x, y: its top-left corner; the image spans [0, W] × [0, H]); it may
-    reach past the image's edges."""
+    """A region of an image in pixels (x, y: the top-left corner of the unrotated region; the image spans
+    [0, W] × [0, H]), turned by `angle` radians about its center (clockwise on screen, y pointing down: the
+    region's x axis runs along (cos angle, sin angle)); it may reach past the image's edges."""
 
     x: float
     y: float
     width: float
     height: float
+    angle: float = 0.0
+
+    @classmethod
+    def around(cls, cx: float, cy: float, width: float, height: float, angle: float = 0.0) -> "Roi":
+        """The ROI of that size and angle centered on (cx, cy)."""
+        return cls(float(cx - width / 2), float(cy - height / 2), float(width), float(height), float(angle))
+
+    @property
+    def center(self) -> tuple[float, float]:
+        return self.x + self.width / 2, self.y + self.height / 2
 
     def to_image(self, nx: np.ndarray, ny: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Normalized coordinates inside the ROI ([0, 1] spans it) → image pixels."""
-        return self.x + np.asarray(nx) * self.width, self.y + np.asarray(ny) * self.height
+        """Normalized coordinates inside the ROI ([0, 1] spans it, along its own axes) → image pixels."""
+        if self.angle == 0.0:
+            return self.x + np.asarray(nx) * self.width, self.y + np.asarray(ny) * self.height
+        cx, cy = self.center
+        dx, dy = (np.asarray(nx) - 0.5) * self.width, (np.asarray(ny) - 0.5) * self.height
+        cos, sin = np.cos(self.angle), np.sin(self.angle)
+        return cx + cos * dx - sin * dy, cy + sin * dx + cos * dy
+
+
+def rotation(start: tuple[float, float], end: tuple[float, float], target: float) -> float:
+    """MediaPipe's ROI rotation (radians, in [-pi, pi)) that turns the image direction start → end (pixels)
+    to `target` radians (counter-clockwise from the x axis, as a person sees it: 0 is level, pi/2 up)."""
+    angle = target - np.arctan2(-(end[1] - start[1]), end[0] - start[0])
+    return float(angle - 2 * np.pi * np.floor((angle + np.pi) / (2 * np.pi)))
+
+
+def square_roi(cx: float, cy: float, width: float, height: float, scale: float, angle: float = 0.0) -> Roi:
+    """MediaPipe's RectTransformation with square_long: a square ROI centered on (cx, cy) whose side is
+    `scale` times the longer of width and height, turned by `angle`."""
+    side = float(max(width, height)) * scale
+    return Roi.around(cx, cy, side, side, angle)
 
 
 def fit_roi(image_w: int, image_h: int, aspect: float) -> Roi:
@@ -68,11 +100,23 @@ def fit_roi(image_w: int, image_h: int, aspect: float) -> Roi:
 def crop(pixels: np.ndarray, roi: Roi, size: tuple[int, int]) -> np.ndarray:
     """The ROI of an H×W×C array (an image, a mask) resampled to size (height, width): bilinear, pixel
     centers aligned, zeros outside the array (samples less than a pixel outside take the edge's value, so
-    that samples on the edge, computed in float32, never fall outside). Returns float32 size×C."""
+    that samples on the edge, computed in float32, never fall outside). A rotated ROI is sampled along its
+    own axes. Returns float32 size×C."""
     pixels = np.pad(pixels, ((1, 1), (1, 1), (0, 0)), mode="edge")
-    roi = Roi(roi.x + 1, roi.y + 1, roi.width, roi.height)
+    roi = Roi(roi.x + 1, roi.y + 1, roi.width, roi.height, roi.angle)
     h, w = pixels.shape[:2]
     out_h, out_w = size
+    if roi.angle != 0.0:
+        # tw.image.transform reads input pixel (a0 j + a1 i + a2, b0 j + b1 i + b2) for output pixel (i, j):
+        # the ROI point of output pixel center ((j + 0.5) / out_w, (i + 0.5) / out_h), less half a pixel.
+        corner = np.array(roi.to_image(0.5 / out_w, 0.5 / out_h)) - 0.5
+        step_j = np.array(roi.to_image(1.5 / out_w, 0.5 / out_h)) - 0.5 - corner
+        step_i = np.array(roi.to_image(0.5 / out_w, 1.5 / out_h)) - 0.5 - corner
+        matrix = np.array([[step_j[0], step_i[0], corner[0], step_j[1], step_i[1], corner[1], 0.0, 0.0]],
+                          dtype=np.float32)
+        out = tw_image.transform(tensor(pixels[None].astype(np.float32)), tensor(matrix), "bilinear",
+                                 output_shape=size)
+        return out.numpy()[0]
     # crop_and_resize samples index coordinates y1*(H-1) + i*(y2-y1)*(H-1)/(out_h-1); solve for the box whose
     # output pixel i samples the ROI at its center: roi.y + (i + 0.5) * roi.height / out_h - 0.5.
     def span(start: float, length: float, n_in: int, n_out: int) -> tuple[float, float]:
@@ -89,7 +133,9 @@ def crop(pixels: np.ndarray, roi: Roi, size: tuple[int, int]) -> np.ndarray:
 
 def uncrop(pixels: np.ndarray, roi: Roi, image_size: tuple[int, int]) -> np.ndarray:
     """The inverse of `crop`: an h×w×C array that covered `roi` of an image, resampled to the image's size
-    (height, width); zeros where the ROI did not reach."""
+    (height, width); zeros where the ROI did not reach. The ROI must not be rotated."""
+    if roi.angle != 0.0:
+        raise InvalidArgumentError(f"uncrop: the ROI must not be rotated, got angle {roi.angle}")
     h, w = pixels.shape[:2]
     image_h, image_w = image_size
     sx, sy = w / roi.width, h / roi.height
