@@ -54,9 +54,6 @@ FLOAT32_LIMITED = {
     "rvm": ("pha (Identity_1:0) has one nonzero value, 0.2187, off by 1.3e-4 relative; with PRECISION=64 "
             "tensorweb matches TF.js at 1e-4 (TF.js's cpu convolutions add products one by one into float32 "
             "outputs, NumPy's BLAS sums them in blocks: float32 rounding in a different order)"),
-    "selfie": ("the mask is a sigmoid of logits near -18 (values 1e-42..9e-9), whose relative error is the "
-               "logits' absolute error: logits agree to 1e-5 relative, the mask to 1.7e-4; with PRECISION=64 "
-               "tensorweb matches TF.js at 1e-4"),
 }
 
 

@@ -16,11 +16,14 @@ per-function executors.
 """
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import pkgutil
 from typing import Any, Callable, Sequence
 
-from ..core.tensor import Tensor
+import numpy as np
+
+from ..core.tensor import READ_HOOKS, Tensor
 from ..core.engine import ENGINE
 from ..errors import GraphExecutionError, InvalidArgumentError, ModelFormatError, UnsupportedOpError
 from ..ops.creation import tensor
@@ -28,6 +31,9 @@ from . import ops as _ops_pkg
 from .graphdef import Function, Node, inline_value
 from .ops import MAPPERS
 
+# convolutions that can take a preceding zero Pad as their own padding (GraphExecutor._fold_pads)
+_PAD_FOLDS = frozenset({"Conv2D", "DepthwiseConv2dNative", "DepthwiseConv2d", "_FusedConv2D",
+                        "FusedDepthwiseConv2dNative"})
 # ops the executor gives values itself (sources): weights / inline constants, and fed inputs
 SOURCE_OPS = frozenset({"Const", "Placeholder", "_Arg"})
 CONTROL_V1 = frozenset({"Switch", "Merge", "Enter", "Exit", "NextIteration", "LoopCond"})
@@ -64,6 +70,74 @@ def _outputs(result: Any) -> tuple | list:
     if type(result) is tuple or type(result) is list:
         return result
     return () if result is None else (result,)
+
+
+class _KernelLog:
+    """Collects the kernels one mapper call runs (an engine tracer) and whether it read tensor values on the
+    host (a READ_HOOK)."""
+    __slots__ = ("calls", "host_reads")
+
+    def __init__(self) -> None:
+        self.calls: list[tuple] = []
+        self.host_reads = 0
+
+    def record(self, name: str, inputs: Sequence[Tensor], outputs: Sequence[Tensor], attrs: dict) -> None:
+        self.calls.append((name, tuple(inputs), tuple(outputs), attrs))
+
+    def on_read(self, t: Tensor) -> None:
+        self.host_reads += 1
+
+
+class Replay:
+    """A node's mapper that learns to skip itself. When a call ran exactly one kernel on the node's own
+    inputs (each used, all distinct Tensors), read no values on the host and returned that kernel's
+    outputs, the node's result is a function of its input shapes and dtypes through that kernel: later
+    calls with the same shapes and dtypes run the kernel directly (the mapper's attr parsing and the op's
+    checks, which gave the same answer, are skipped). Anything else calls the mapper, which may learn
+    again. Only pure ops (those constant folding may evaluate) are wrapped."""
+    __slots__ = ("fn", "sig", "kernel", "order", "attrs")
+
+    def __init__(self, fn: Callable) -> None:
+        self.fn = fn
+        self.sig: tuple | None = None
+        self.kernel = ""
+        self.order: tuple[int, ...] = ()
+        self.attrs: dict = {}
+
+    def __call__(self, ctx: "NodeContext", args: list) -> Any:
+        sig = _signature(args)
+        if sig is not None and sig == self.sig:
+            return ENGINE.run_kernel(self.kernel, [args[i] for i in self.order], self.attrs)
+        log = _KernelLog()
+        ENGINE._tracers.append(log)
+        READ_HOOKS.append(log.on_read)
+        try:
+            out = self.fn(ctx, args)
+        finally:
+            READ_HOOKS.remove(log.on_read)
+            ENGINE._tracers.remove(log)
+        self.sig = None
+        if sig is not None and len(log.calls) == 1 and not log.host_reads:
+            name, ins, outs, attrs = log.calls[0]
+            where = {id(a): i for i, a in enumerate(args)}
+            order = tuple(where.get(id(t), -1) for t in ins)
+            returned = (out,) if isinstance(out, Tensor) else tuple(out) if isinstance(out, (tuple, list)) else ()
+            if (sorted(order) == list(range(len(args))) and len(returned) == len(outs)
+                    and all(a is b for a, b in zip(returned, outs)) and (len(outs) > 1) == (out is not outs[0])):
+                self.sig, self.kernel, self.order, self.attrs = sig, name, order, attrs
+        return out
+
+
+def _signature(args: list) -> tuple | None:
+    """(shape, dtype) per argument, or None unless all are distinct Tensors."""
+    sig = []
+    for a in args:
+        if type(a) is not Tensor:
+            return None
+        sig.append((a.shape, a.dtype))
+    if len(args) > 1 and len({id(a) for a in args}) < len(args):
+        return None
+    return tuple(sig)
 
 
 class NodeContext:
@@ -281,7 +355,51 @@ class GraphExecutor:
         feed_order = tuple(sorted(feeds))
         if any(self.nodes[i].op in CONTROL_V1 for i in needed):
             return DynamicPlan(self, needed, constants, initial, feed_order, fetches)
-        return StaticPlan(self, self._topological(needed), constants, initial, feed_order, fetches)
+        rewired = self._fold_pads(needed, constants, {i for i, _ in fetches})
+        order = [i for i in self._topological(needed) if i not in rewired or rewired[i] is not None]
+        return StaticPlan(self, order, constants, initial, feed_order, fetches,
+                          {i: r for i, r in rewired.items() if r is not None})
+
+    def _fold_pads(self, needed: set[int], constants: dict, fetched: set[int]) -> dict[int, tuple | None]:
+        """Zero Pads whose every (needed) reader is a VALID NHWC convolution reading it as its input: the
+        convolutions take the Pad's input with the padding as their own EXPLICIT padding (no padded copy;
+        the conv kernels pad only the borders they need). Returns {conv: (data inputs, context)} and
+        {pad: None} for the Pads that then do not run."""
+        out: dict[int, tuple | None] = {}
+        for p in needed:
+            node = self.nodes[p]
+            if node.op not in ("Pad", "PadV2") or p in fetched or len(node.inputs) != 2 + (node.op == "PadV2"):
+                continue
+            pairs = self._constant_array(node.inputs[1], constants)
+            value = (self._constant_array(node.inputs[2], constants) if node.op == "PadV2"
+                     else np.asarray(node.attr("constant_value", 0)))
+            readers = [c for c in self.consumers[p] if c in needed]
+            if (pairs is None or pairs.shape != (4, 2) or pairs[[0, 3]].any() or (pairs < 0).any()
+                    or value is None or value.size != 1 or value.reshape(-1)[0] != 0
+                    or not readers or not all(self._pads_into(c, p) for c in readers)):
+                continue
+            explicit = [int(v) for v in pairs.reshape(-1)]
+            source = self.data_inputs[p][0]
+            for c in readers:
+                conv = self.nodes[c]
+                patched = dataclasses.replace(conv, _parsed={**conv._parsed, "padding": "EXPLICIT",
+                                                             "explicit_paddings": explicit})
+                out[c] = ((source,) + self.data_inputs[c][1:], NodeContext(patched, self.runtime))
+            out[p] = None
+        return out
+
+    def _pads_into(self, c: int, p: int) -> bool:
+        """Whether node c is a VALID NHWC convolution reading node p's output only as its input x."""
+        conv = self.nodes[c]
+        return (conv.op in _PAD_FOLDS and self.data_inputs[c][:1] == ((p, 0),)
+                and all(s != p for s, _ in self.data_inputs[c][1:]) and p not in self.control_inputs[c]
+                and str(conv.attr("padding", "")).upper() == "VALID"
+                and str(conv.attr("data_format", "NHWC")).upper() == "NHWC")
+
+    def _constant_array(self, ref: tuple[str, int], constants: dict) -> np.ndarray | None:
+        """The host value of a constant input, or None when it is not a constant."""
+        v = constants.get(self.index[ref[0]])
+        return None if v is None or ref[1] >= len(v) else v[ref[1]].numpy()
 
     def dispose(self) -> None:
         """Releases the constants (weights included) and the compiled plans."""
@@ -318,16 +436,20 @@ class Plan:
 
 
 class StaticPlan(Plan):
-    """Acyclic plan: steps (mapper, context, input (slot, output) pairs, output slot, slots to free)."""
+    """Acyclic plan: steps (mapper, context, input (slot, output) pairs, output slot, slots to free).
+    `rewired` gives some nodes other data inputs and context (see GraphExecutor._fold_pads)."""
 
     def __init__(self, ex: GraphExecutor, order: list[int], constants: dict, initial: list,
-                 feed_order: tuple[int, ...], fetches: tuple[tuple[int, int], ...]) -> None:
+                 feed_order: tuple[int, ...], fetches: tuple[tuple[int, int], ...],
+                 rewired: dict[int, tuple] | None = None) -> None:
         super().__init__(ex, initial, feed_order, fetches)
         self.order = order
+        rewired = rewired or {}
+        inputs = {i: rewired[i][0] if i in rewired else ex.data_inputs[i] for i in order}
         keep = set(constants) | {i for i, _ in fetches}
         last_use: dict[int, int] = {}
         for step, i in enumerate(order):
-            for j in ex._inputs_of(i):
+            for j in [s for s, _ in inputs[i]] + list(ex.control_inputs[i]):
                 last_use[j] = step
         frees: list[list[int]] = [[] for _ in order]
         for j, step in last_use.items():
@@ -336,8 +458,8 @@ class StaticPlan(Plan):
         for step, i in enumerate(order):  # outputs nobody reads (control-only producers, unused outputs)
             if i not in last_use and i not in keep:
                 frees[step].append(i)
-        self.steps = [(MAPPERS[ex.nodes[i].op], ex.contexts[i], ex.data_inputs[i], i, tuple(frees[step]))
-                      for step, i in enumerate(order)]
+        self.steps = [(_runner(ex.nodes[i].op), rewired[i][1] if i in rewired else ex.contexts[i], inputs[i], i,
+                       tuple(frees[step])) for step, i in enumerate(order)]
 
     def run(self, feeds: list, tracer: Tracer | None = None) -> list:
         vals = self.initial.copy()
@@ -358,6 +480,12 @@ class StaticPlan(Plan):
                 raise GraphExecutionError(f"{self.ex.where}: node {ctx.name!r} (op {ctx.op}): {why}") from e
             raise self.ex._error(i, e) from e
         return _fetch(self.ex, self.fetches, lambda i: vals[i])
+
+
+def _runner(op: str) -> Callable:
+    """What a plan calls for a node of `op`: its mapper, wrapped in a Replay when the op is pure."""
+    fn = MAPPERS[op]
+    return Replay(fn) if _foldable(op) else fn
 
 
 def _fetch(ex: GraphExecutor, fetches: Sequence[tuple[int, int]], lookup: Callable) -> list:
@@ -390,7 +518,7 @@ class DynamicPlan(Plan):
         self.sources = [False] * n
         for i in list(constants) + list(feed_order):
             self.sources[i] = True
-        self.fns = [MAPPERS[ex.nodes[i].op] if i in needed else None for i in range(n)]
+        self.fns = [_runner(ex.nodes[i].op) if i in needed else None for i in range(n)]
         kinds = {"Enter": _ENTER, "Exit": _EXIT, "NextIteration": _NEXT}
         self.kind = [kinds.get(node.op, _PLAIN) for node in ex.nodes]
         self.is_merge = [node.op == "Merge" for node in ex.nodes]
@@ -571,5 +699,5 @@ class FunctionExecutor:
         return self._plan.run([(v,) for v in inputs])
 
 
-__all__ = ["CONTROL_V1", "DynamicPlan", "FunctionExecutor", "GraphExecutor", "NodeContext", "Plan", "Runtime",
-           "SOURCE_OPS", "StaticPlan", "Tracer", "import_mappers", "is_supported"]
+__all__ = ["CONTROL_V1", "DynamicPlan", "FunctionExecutor", "GraphExecutor", "NodeContext", "Plan", "Replay",
+           "Runtime", "SOURCE_OPS", "StaticPlan", "Tracer", "import_mappers", "is_supported"]

@@ -15,6 +15,7 @@ output size with `dim_rounding_mode` ('floor', 'round', 'ceil'; None truncates, 
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any, Sequence
@@ -195,12 +196,34 @@ def _check_strides_dilations(op: str, strides: Ints, dilations: Ints, both_allow
                                    f"and dilations {list(dilations)}")
 
 
+def _key(v: Any) -> Any:
+    """v as a hashable cache key part (lists become tuples)."""
+    return tuple(_key(i) for i in v) if isinstance(v, (list, tuple)) else v
+
+
 def conv_info(op: str, in_shape: Sequence[int], filter_shape: Sequence[int], strides: Any, pad: Any,
               dilations: Any = 1, dim_rounding_mode: str | None = None, depthwise: bool = False,
               check_channels: bool = True, allow_strides_and_dilations: bool = False) -> ConvInfo:
     """The ConvInfo of a channels-last convolution: in_shape [N, *spatial, C], filter_shape
     [*spatial, C, out] (depthwise: [*spatial, C, multiplier]). Raises ShapeError/InvalidArgumentError
-    naming `op` for channel mismatches, bad strides/dilations/padding."""
+    naming `op` for channel mismatches, bad strides/dilations/padding. Memoized (graph models compute the
+    same few geometries on every run); only valid geometries are remembered."""
+    args = (op, in_shape, filter_shape, strides, pad, dilations, dim_rounding_mode, depthwise, check_channels,
+            allow_strides_and_dilations)
+    try:
+        return _conv_info_cached(*map(_key, args))
+    except TypeError:  # an unhashable argument: computed, not remembered
+        return _conv_info(*args)
+
+
+@functools.lru_cache(maxsize=1024)
+def _conv_info_cached(*args: Any) -> ConvInfo:
+    return _conv_info(*args)
+
+
+def _conv_info(op: str, in_shape: Sequence[int], filter_shape: Sequence[int], strides: Any, pad: Any,
+               dilations: Any, dim_rounding_mode: str | None, depthwise: bool, check_channels: bool,
+               allow_strides_and_dilations: bool) -> ConvInfo:
     in_shape = tuple(int(d) for d in in_shape)
     filter_shape = tuple(int(d) for d in filter_shape)
     nd = len(in_shape) - 2

@@ -69,6 +69,6 @@ class NumpyBackend:
 
 register_backend("numpy", NumpyBackend, priority=1)
 
-from . import (arithmetic, basic_math, convolution, creation, evaluation, image, linalg,  # noqa: E402,F401
+from . import (_heap, arithmetic, basic_math, convolution, creation, evaluation, image, linalg,  # noqa: E402,F401
                logical, matrices, normalization, optimizers, pooling, ragged, random, reduction, segment,
                slice_join, sparse, spectral, string, transformation)

@@ -17,7 +17,7 @@ from typing import Callable
 import numpy as np
 
 from ...core.dtypes import float_np
-from ._base import kernel
+from ._base import channel_rows, kernel
 
 # TF.js's constants (tfjs-core selu_util): scale and scale * alpha of SELU.
 SELU_SCALE = 1.0507009873554804934193349852946
@@ -156,8 +156,7 @@ def _relu(x, out=None):
 
 
 def _relu6(x, out=None):
-    r = np.maximum(x, 0, out=out)
-    return np.minimum(r, 6, out=r)
+    return np.clip(x, 0, 6, out=out)  # one pass; NaN stays NaN
 
 
 def _round(x, out=None):
@@ -242,23 +241,40 @@ def step(x, *, alpha=0.0, out=None):
     return _into(store_as(np.where(x > 0, 1.0, float(alpha)), x.dtype), out)
 
 
+def _negative_part_scaled(x, alpha, out=None):
+    """x where x >= 0, alpha * x where x < 0, as min(x, 0) * alpha + max(x, 0): plain element-wise passes
+    (NumPy's masked and np.where forms are several times slower); exact for finite alpha. A per-channel
+    alpha runs as long rows (channel_rows). `out` may be x itself (in-place planning)."""
+    rows = channel_rows(x, alpha.reshape(-1)) if alpha.ndim and alpha.size == alpha.shape[-1] else None
+    if rows is not None and (out is None or out.flags.c_contiguous):
+        (xr, ar), shape = rows, x.shape
+        out_r = None if out is None else out.reshape(xr.shape)
+    else:
+        xr, ar, shape, out_r = x, alpha, None, out
+    with np.errstate(invalid="ignore"):   # 0 * -Infinity: NaN, silently, as TF.js's alpha * x
+        neg = np.multiply(np.minimum(xr, 0), ar)
+    if out_r is None:
+        r = np.add(neg, np.maximum(xr, 0), out=neg)
+        return r if shape is None else r.reshape(shape)
+    np.maximum(xr, 0, out=out_r)
+    np.add(out_r, neg, out=out_r)
+    return out
+
+
 @kernel("LeakyRelu")
 def leaky_relu(x, *, alpha=0.2, out=None):
     """x where x >= 0, alpha * x where x < 0; float32 for every input dtype."""
     xf = _as_float(x)
-    mask = xf < 0
-    if out is None:
-        out = xf.copy()
-    else:
-        np.copyto(out, xf)
-    return np.multiply(out, alpha, out=out, where=mask)
+    if 0 < alpha <= 1:  # then the larger of x and alpha * x is the answer: two passes
+        r = np.multiply(xf, xf.dtype.type(alpha))
+        return np.maximum(r, xf, out=r if out is None else out)
+    return _negative_part_scaled(xf, np.asarray(alpha, dtype=xf.dtype), out)
 
 
 @kernel("Prelu")
 def prelu(x, alpha, out=None):
     """x where x >= 0, alpha * x where x < 0 (alpha broadcasts); float32."""
-    xf, af = _as_float(x), _as_float(alpha)
-    return _into(np.where(xf < 0, af * xf, xf), out)
+    return _negative_part_scaled(_as_float(x), _as_float(alpha), out)
 
 
 @kernel("Atan2")

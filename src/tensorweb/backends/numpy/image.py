@@ -4,8 +4,10 @@ rotate_with_offset, transform, non-max suppression).
 Coordinates follow TF.js's cpu backend exactly: index and weight vectors are computed once per axis in
 double precision (as JavaScript does), the pixels are gathered with them one axis at a time (np.take),
 float inputs are interpolated in the output float dtype (within an ulp or two of TF.js's per-pixel double
-math), and the gradients are the gathers' adjoints (run-length sums, dense matrices as a fallback). Non-max suppression is TF.js's sequential algorithm (a score-sorted candidate list, soft-NMS
-re-insertion), run on Python floats so ties and comparisons come out as in JavaScript.
+math), and the gradients are the gathers' adjoints (run-length sums, dense matrices as a fallback).
+Non-max suppression is TF.js's sequential algorithm (a score-sorted candidate list, soft-NMS re-insertion),
+run on Python floats so ties and comparisons come out as in JavaScript; plain NMS of finite boxes takes the
+same decisions from blocks of IoU matrices in double precision.
 """
 from __future__ import annotations
 
@@ -400,40 +402,51 @@ def _iou(boxes, i: int, j: int) -> float:
     return inter / union if union != 0 else math.nan    # union is 0 only through Inf/NaN arithmetic
 
 
-def _hard_nms(b, sc, order, max_output_size, iou_threshold):
+def _hard_nms(b, sc, order, max_output_size, iou_threshold, block=64):
     """Plain NMS (no soft-NMS, finite boxes): a candidate is dropped iff its IoU with any selected box is
-    >= iou_threshold, so each candidate is compared with all selected boxes at once."""
+    >= iou_threshold. Candidates go in blocks of `block` (in `order`): one IoU matrix drops those that an
+    earlier block's selection suppresses, another (within the block) lets the greedy pass over the block
+    run on precomputed rows, so only the boxes up to the last one selected are ever looked at."""
     ymin, ymax = np.minimum(b[:, 0], b[:, 2]), np.maximum(b[:, 0], b[:, 2])
     xmin, xmax = np.minimum(b[:, 1], b[:, 3]), np.maximum(b[:, 1], b[:, 3])
     area = (ymax - ymin) * (xmax - xmin)
-    chosen = np.empty(max_output_size, dtype=np.intp)
-    k = 0
-    for i in order:
-        if k >= max_output_size:
+
+    def suppressed(c, j):
+        """[len(c), len(j)]: whether selected box j suppresses candidate c (IoU >= threshold)."""
+        inter = (np.maximum(np.minimum(ymax[c, None], ymax[j]) - np.maximum(ymin[c, None], ymin[j]), 0.0)
+                 * np.maximum(np.minimum(xmax[c, None], xmax[j]) - np.maximum(xmin[c, None], xmin[j]), 0.0))
+        ok = (area[j] > 0) & (area[c, None] > 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            iou = np.where(ok, inter / (area[c, None] + area[j] - inter), 0.0)
+        return iou >= iou_threshold
+
+    chosen: list[int] = []
+    for start in range(0, len(order), block):
+        if len(chosen) >= max_output_size:
             break
-        if k:
-            j = chosen[:k]
-            inter = (np.maximum(np.minimum(ymax[i], ymax[j]) - np.maximum(ymin[i], ymin[j]), 0.0)
-                     * np.maximum(np.minimum(xmax[i], xmax[j]) - np.maximum(xmin[i], xmin[j]), 0.0))
-            ok = (area[j] > 0) & (area[i] > 0)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                iou = np.where(ok, inter / (area[i] + area[j] - inter), 0.0)
-            if (iou >= iou_threshold).any():
+        cand = np.asarray(order[start:start + block])
+        dropped = suppressed(cand, np.asarray(chosen)).any(axis=1) if chosen else np.zeros(len(cand), bool)
+        within = suppressed(cand, cand)          # within[q, p]: selecting p drops q
+        for p in range(len(cand)):
+            if dropped[p]:
                 continue
-        chosen[k] = i
-        k += 1
-    sel = chosen[:k].tolist()
-    return sel, [sc[i] for i in sel]
+            chosen.append(int(cand[p]))
+            if len(chosen) >= max_output_size:
+                break
+            dropped |= within[:, p]
+    return chosen, [float(sc[i]) for i in chosen]
 
 
 def _nms(boxes, scores, max_output_size, iou_threshold, score_threshold, soft_nms_sigma=0.0):
     """TF.js's nonMaxSuppressionImpl_: returns (selected indices, their scores) as Python lists."""
     b = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
     if soft_nms_sigma <= 0 and np.isfinite(b).all():
-        sc = [float(s) for s in np.asarray(scores).reshape(-1)]
-        keyed = sorted(((s, -i if math.isfinite(s) else i, i) for i, s in enumerate(sc) if s > score_threshold),
-                       reverse=True)
-        return _hard_nms(b, sc, [c[2] for c in keyed], max_output_size, iou_threshold)
+        sc = np.asarray(scores, dtype=np.float64).reshape(-1)
+        idx = np.flatnonzero(sc > score_threshold)
+        # descending (score, -index), except that +Infinity scores go by descending index (see below)
+        key = np.where(np.isfinite(sc[idx]), -idx, idx)
+        order = idx[np.lexsort((key, sc[idx]))[::-1]]
+        return _hard_nms(b, sc, order, max_output_size, iou_threshold)
     bx = [tuple(float(v) for v in row) for row in b]
     sc = [float(s) for s in np.asarray(scores).reshape(-1)]
     # Candidates sorted ascending by (score, -index): pop() gives the highest score, lowest index first.

@@ -8,7 +8,9 @@ avg); True for the dilated `pool` path, where TF.js pools a zero-padded tensor (
 padding zeros are ordinary values.
 
 The kernels loop over the few window taps (9 for a 3x3 window), never over pixels: each tap is one strided
-view of the (padded) input that covers the whole output, combined with one vectorized NumPy call.
+view of the (padded) input that covers the whole output, combined with one vectorized NumPy call. The
+forward max and sum are separable: they reduce one spatial axis at a time (2k calls for a k x k window,
+and a global pool is one reduction per axis), skipping the padding instead of copying the input.
 """
 from __future__ import annotations
 
@@ -73,16 +75,74 @@ def _low(dtype):
 
 # ---- forward ----------------------------------------------------------------------------------------
 
+def _tap_range(o, n, k, s, d, before):
+    """[lo, hi): the outputs whose tap k lands inside the input along one dim (0 <= i*s + k*d - before < n)."""
+    off = k * d - before
+    lo = min(o, max(0, -(off // s)))
+    hi = min(o, (n - 1 - off) // s + 1) if n - 1 - off >= 0 else 0
+    return lo, max(lo, hi)
+
+
+def _pool_axis(x, axis, o, w, s, d, before, ufunc, fill, out=None):
+    """x reduced by `ufunc` over the windows along one spatial axis (window w, stride s, dilation d, `before`
+    padding positions that are skipped), keeping every other axis: [..., o, ...]. Few long windows
+    (o < w, e.g. a global pool) reduce each window's slice in one call; else one call per tap combines
+    the strided slice of every output that tap sees inside the input. Outputs that no tap reaches keep
+    `fill`."""
+    n = x.shape[axis]
+    shape = x.shape[:axis] + (o,) + x.shape[axis + 1:]
+    if out is None:
+        out = np.empty(shape, dtype=x.dtype)
+    lead = (slice(None),) * axis
+    if o < w:
+        for j in range(o):
+            start = j * s - before
+            first = start if start >= 0 else start % d   # the first tap position inside the input
+            stop = min(n, start + (w - 1) * d + 1)
+            dst = out[(*lead, slice(j, j + 1))]
+            if first >= stop:
+                dst[...] = fill
+            else:
+                ufunc.reduce(x[(*lead, slice(first, stop, d))], axis=axis, keepdims=True, out=dst)
+        return out
+    taps = [(k, lo, hi) for k in range(w) for lo, hi in [_tap_range(o, n, k, s, d, before)] if lo < hi]
+    full = [t for t in taps if t[1] == 0 and t[2] == o]
+    if full:  # a tap that every output sees starts the result (a copy); the others combine into it
+        taps.remove(full[0])
+        taps.insert(0, full[0])
+    else:
+        out[...] = fill
+    for i, (k, lo, hi) in enumerate(taps):
+        off = k * d - before
+        src = x[(*lead, slice(lo * s + off, (hi - 1) * s + off + 1, s))]
+        dst = out[(*lead, slice(lo, hi))]
+        if i == 0 and full:
+            np.copyto(dst, src)
+        else:
+            ufunc(dst, src, out=dst)
+    return out
+
+
+def _pool_separable(x, window, strides, dilations, pads, out_spatial, ufunc, fill, out):
+    """A pooling reduction done one spatial axis at a time (max and sum are separable), so a k x k window
+    costs 2k vectorized calls instead of k * k, and a global pool a couple of reductions."""
+    nd = len(window)
+    y = x
+    for i in range(nd):
+        y = _pool_axis(y, i + 1, out_spatial[i], window[i], strides[i], dilations[i], pads[i][0], ufunc, fill,
+                       out if i == nd - 1 else None)
+    return y
+
+
 def _avg_pool(x, window, strides, dilations, pads, out_spatial, include_pad, empty_is_nan, out=None):
     in_spatial = x.shape[1:-1]
-    xp = _padded(x, pads, _extent(out_spatial, window, strides, dilations, pads, in_spatial), 0)
-    views = _tap_views(xp, window, strides, dilations, out_spatial)
-    acc_dtype = x.dtype if x.dtype.kind == "f" else np.float64
+    acc_dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
     shape = (x.shape[0], *out_spatial, x.shape[-1])
-    acc = out if out is not None and out.dtype == acc_dtype else np.empty(shape, dtype=acc_dtype)
-    np.copyto(acc, views[0])
-    for v in views[1:]:
-        np.add(acc, v, out=acc)
+    acc = out if out is not None and out.dtype == acc_dtype and out.flags.c_contiguous else \
+        np.empty(shape, dtype=acc_dtype)
+    # padding zeros add nothing to a sum: include_pad changes only the count
+    _pool_separable(x.astype(acc_dtype, copy=False), window, strides, dilations, pads, out_spatial, np.add, 0,
+                    acc)
     count = _valid_counts(in_spatial, window, strides, dilations, pads, out_spatial, include_pad)
     if not empty_is_nan and not include_pad:
         count = np.maximum(count, 1)  # TF.js's 3-D pooling divides an empty window's sum by 1
@@ -98,25 +158,25 @@ def _avg_pool(x, window, strides, dilations, pads, out_spatial, include_pad, emp
 
 def _max_pool(x, window, strides, dilations, pads, out_spatial, include_pad, out=None):
     in_spatial = x.shape[1:-1]
-    fill = 0 if include_pad else _low(x.dtype)
-    xp = _padded(x, pads, _extent(out_spatial, window, strides, dilations, pads, in_spatial), fill)
-    views = _tap_views(xp, window, strides, dilations, out_spatial)
+    if include_pad:  # the padding is made of real zeros, which take part in the max
+        x = _padded(x, pads, _extent(out_spatial, window, strides, dilations, pads, in_spatial), 0)
+        pads = tuple((0, 0) for _ in pads)
     shape = (x.shape[0], *out_spatial, x.shape[-1])
-    acc = out if out is not None else np.empty(shape, dtype=x.dtype)
-    np.copyto(acc, views[0])
+    acc = out if out is not None and out.flags.c_contiguous else np.empty(shape, dtype=x.dtype)
     if x.dtype.kind == "f":
-        # TF.js compares `pixel > max`, so NaN pixels never win: fmax skips NaN the same way
-        for v in views[1:]:
-            np.fmax(acc, v, out=acc)
-        # a window whose only values are NaN keeps TF.js's initial -Infinity
+        # TF.js compares `pixel > max`, so NaN pixels never win: fmax skips NaN the same way; a window whose
+        # only values are NaN (or that holds no value) keeps TF.js's initial -Infinity
+        _pool_separable(x, window, strides, dilations, pads, out_spatial, np.fmax, np.nan, acc)
         np.copyto(acc, _low(x.dtype), where=np.isnan(acc))
     else:
-        for v in views[1:]:
-            np.maximum(acc, v, out=acc)
-        if not include_pad and any(b or a for b, a in pads):
+        _pool_separable(x, window, strides, dilations, pads, out_spatial, np.maximum, _low(x.dtype), acc)
+        if any(b or a for b, a in pads):
             # an all-padding window keeps TF.js's -Infinity, which an Int32Array stores as 0
             count = _valid_counts(in_spatial, window, strides, dilations, pads, out_spatial, False)
             np.copyto(acc, 0, where=np.broadcast_to(count == 0, acc.shape))
+    if out is not None and acc is not out:
+        out[...] = acc
+        return out
     return acc
 
 
