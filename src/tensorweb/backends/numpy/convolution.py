@@ -20,8 +20,10 @@ from ._windows import (conv_info_cached, full_pads, interior, merged_windows, pa
                        strided_input, tap_slices, window_regions, windows)
 
 _CHUNK_ELEMS = 1 << 23  # im2col buffer budget (elements) per matmul of the filter gradient
-_BLOCK_ELEMS = 1 << 17  # forward blocks: im2col columns (or output values) per matmul, sized for L2
-_MIN_ROWS = 256
+_BLOCK_ELEMS = 1 << 19  # forward blocks: im2col columns per matmul (2 MiB of float32)
+_MIN_ROWS = 2048        # and at least this many matmul rows (BLAS repacks the filter per call, and its
+                        # threads need work)
+_EPILOGUE_ELEMS = 1 << 17  # bias + activation of a whole output run in blocks of this size (in cache)
 _SPLIT_ELEMS = 1 << 14  # depthwise inputs larger than this skip the padded copy (window_regions)
 _PHASE_ROW_ELEMS = 3072  # strided depthwise convs with output rows up to this long merge them by phases
 
@@ -74,8 +76,6 @@ def _conv_blocks(x, w, info, res, epilogue):
             _apply_by_blocks(res, epilogue)
         return
     inner = _prod(out_sp[1:])                   # output positions per row of the first spatial dim
-    # rows per block: about _BLOCK_ELEMS columns, but at least _MIN_ROWS matmul rows (BLAS repacks the
-    # filter on every call)
     rows = max(1, _BLOCK_ELEMS // max(inner * k, 1), -(-_MIN_ROWS // inner))
     out3 = res.reshape(n, out_sp[0], inner * o)
     w2 = w.reshape(k, o)
@@ -548,10 +548,10 @@ def _channel_epilogue(extra, has_bias, activation, leakyrelu_alpha, out_shape, d
 
 
 def _apply_by_blocks(y, epilogue):
-    """epilogue on the C-contiguous output y [..., C] as [rows, C] blocks of about _BLOCK_ELEMS values."""
+    """epilogue on the C-contiguous output y [..., C] as [rows, C] blocks of about _EPILOGUE_ELEMS values."""
     c = y.shape[-1]
     y2 = y.reshape(-1, c)
-    step = max(1, _BLOCK_ELEMS // max(c, 1))
+    step = max(1, _EPILOGUE_ELEMS // max(c, 1))
     for i in range(0, y2.shape[0], step):
         epilogue(y2[i:i + step])
 
@@ -561,7 +561,7 @@ def _fused(forward, x, w, info, extra, has_bias, activation, leakyrelu_alpha, ou
     [rows, C] block as it is computed) when they are per-channel and the output is larger than one block,
     else on the whole output."""
     dtype = np.result_type(x.dtype, w.dtype)
-    small = _prod(info.out_shape) <= _BLOCK_ELEMS       # already one block: no tiling needed
+    small = _prod(info.out_shape) <= _EPILOGUE_ELEMS    # already one block: no tiling needed
     epilogue = None if small else _channel_epilogue(extra, has_bias, activation, leakyrelu_alpha, info.out_shape,
                                                     dtype)
     if epilogue is None:
