@@ -1,7 +1,16 @@
-"""Every test runs with IS_TEST on (live tensors tracked) and must leak no tensors."""
-import pytest
+"""Every test runs with IS_TEST on (live tensors tracked) and must leak no tensors.
 
-import tensorweb as tw
+BLAS runs on one thread per test process (pytest-xdist gives each core its own process): a float32 sum's
+order then does not depend on how many threads OpenBLAS picks, so the comparisons with TF.js are
+repeatable, and threads never wait on a busy core."""
+import os
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import pytest  # noqa: E402
+
+import tensorweb as tw  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
